@@ -1,0 +1,47 @@
+package io.holdfast.cli;
+
+import io.holdfast.error.ErrorKind;
+import io.holdfast.error.HoldfastException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code holdfast} command. Each subcommand lives in its own class; this one only wires them. */
+@Command(name = "holdfast", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Versioned asset store and CDN origin: publish fingerprinted releases, serve every retained one, collect garbage safely.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        })
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line and returns the exit code (tests call this in-process). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(Main::handle);
+        return cli.execute(args);
+    }
+
+    /** A failure is one line on stderr, "holdfast: ...", and the exit code of its kind. */
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        if (e instanceof HoldfastException he) {
+            err.println("holdfast: " + oneLine(he.getMessage()));
+            return he.kind().exitCode();
+        }
+        err.println("holdfast: internal error: " + oneLine(String.valueOf(e)));
+        if (System.getenv("HOLDFAST_DEBUG") != null) {
+            e.printStackTrace(err);
+        }
+        return ErrorKind.INTERNAL.exitCode();
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+}

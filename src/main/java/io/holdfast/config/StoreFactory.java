@@ -1,0 +1,31 @@
+package io.holdfast.config;
+
+import io.holdfast.error.ErrorKind;
+import io.holdfast.error.HoldfastException;
+import io.holdfast.store.BlobStore;
+import io.holdfast.store.fs.FileSystemStore;
+import java.nio.file.Path;
+
+/** Opens the store a {@link StoreConfig} names. */
+public final class StoreFactory {
+    private StoreFactory() {
+    }
+
+    /**
+     * @param forWriting a filesystem store is created when missing (publish); readers get a clear error instead
+     */
+    public static BlobStore open(StoreConfig config, boolean forWriting) {
+        String uri = config.uri();
+        if (config.isS3()) {
+            throw new HoldfastException(ErrorKind.STORE_UNSUPPORTED, "S3 store not available yet: " + uri);
+        }
+        if (uri.startsWith("file:")) {
+            return new FileSystemStore(Path.of(java.net.URI.create(uri.startsWith("file://") ? uri : "file://" + uri.substring(5))), forWriting);
+        }
+        if (uri.contains("://")) {
+            throw new HoldfastException(ErrorKind.USAGE, "unknown store URI scheme in '" + uri
+                    + "': use a directory, file:/path or s3://bucket/prefix");
+        }
+        return new FileSystemStore(Path.of(uri), forWriting);
+    }
+}
