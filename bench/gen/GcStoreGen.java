@@ -14,9 +14,13 @@ import io.holdfast.store.Payload;
 import io.holdfast.store.StoreKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,8 +43,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   java -cp target/cli/holdfast.jar bench/gen/GcStoreGen.java STORE RELEASES ASSETS CHANGED ORPHANS [THREADS]
  * </pre>
  * STORE is a directory (written as files in the store's layout, which is much faster than the store's fsync'ed
- * create-only writes) or s3://bucket/prefix (written through the S3 store, settings from the HOLDFAST_S3_*
- * environment variables, THREADS uploads at a time).
+ * create-only writes), s3://bucket/prefix (written through the S3 store, settings from the HOLDFAST_S3_*
+ * environment variables, THREADS uploads at a time), or s3proxy-dir:/BASEDIR/BUCKET/PREFIX: the files S3Proxy's
+ * filesystem backend would hold after those uploads, written directly with the extended attributes it writes on
+ * PUT (content MD5, which is the ETag; content type; the SHA-256 checksum), for stores too large to upload through
+ * S3Proxy in reasonable time. S3Proxy then serves them as any object it stored.
  */
 public final class GcStoreGen {
     private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
@@ -53,6 +60,7 @@ public final class GcStoreGen {
         int orphans = Integer.parseInt(args[4]);
         int threads = args.length > 5 ? Integer.parseInt(args[5]) : 2;
         boolean s3 = uri.startsWith("s3://");
+        boolean s3proxyDir = uri.startsWith("s3proxy-dir:");
         StoreConfig config = new StoreConfig(uri, env("HOLDFAST_S3_ENDPOINT"), env("HOLDFAST_S3_REGION"),
                 Boolean.parseBoolean(System.getenv("HOLDFAST_S3_PATH_STYLE")), env("HOLDFAST_S3_ACCESS_KEY"),
                 env("HOLDFAST_S3_SECRET_KEY"));
@@ -60,8 +68,8 @@ public final class GcStoreGen {
         AtomicLong objects = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try (BlobStore store = StoreFactory.open(config, true)) {
-            Path root = s3 ? null : Path.of(uri);
+        Path root = s3 ? null : Path.of(s3proxyDir ? uri.substring("s3proxy-dir:".length()) : uri);
+        try (BlobStore store = s3proxyDir ? null : StoreFactory.open(config, true)) {
             Writer writer = (key, content) -> {
                 if (s3) {
                     store.putIfAbsent(key, Payload.ofBytes(content));
@@ -70,6 +78,9 @@ public final class GcStoreGen {
                     try {
                         Files.createDirectories(f.getParent());
                         Files.write(f, content);
+                        if (s3proxyDir) {
+                            s3proxyAttributes(f, content);
+                        }
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -113,7 +124,11 @@ public final class GcStoreGen {
                 history.add(new ChannelEntry(id(r), EPOCH.plus(Duration.ofMinutes(r)), "promote"));
             }
             Channel production = new Channel(ChannelName.of("production"), id(releases - 1), history);
-            store.compareAndSwap(StoreKeys.channel(production.name()), Documents.encode(production), Optional.empty());
+            if (s3proxyDir) {
+                writer.write(StoreKeys.channel(production.name()), Documents.encode(production));
+            } else {
+                store.compareAndSwap(StoreKeys.channel(production.name()), Documents.encode(production), Optional.empty());
+            }
             System.out.printf("store=%s releases=%d assets=%d distinctBlobs=%d orphans=%d objects=%d bytes=%d seconds=%.1f%n",
                     uri, releases, assets, written.size(), orphans, objects.get() + 1, bytes.get(),
                     (System.nanoTime() - t0) / 1e9);
@@ -124,6 +139,20 @@ public final class GcStoreGen {
 
     interface Writer {
         void write(String key, byte[] content);
+    }
+
+    /** What S3Proxy's filesystem backend (jclouds) records beside an object it stored. */
+    static void s3proxyAttributes(Path f, byte[] content) throws IOException {
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(f, UserDefinedFileAttributeView.class);
+        try {
+            view.write("user.content-md5", ByteBuffer.wrap(MessageDigest.getInstance("MD5").digest(content)));
+            view.write("user.content-type", ByteBuffer.wrap("application/octet-stream".getBytes(StandardCharsets.UTF_8)));
+            view.write("user.storage-tier", ByteBuffer.wrap("STANDARD".getBytes(StandardCharsets.UTF_8)));
+            view.write("user.user-metadata.s3proxy_checksum_sha256",
+                    ByteBuffer.wrap(Digest.of(content).base64().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static ReleaseId id(int r) {

@@ -236,3 +236,4 @@ EOF
 # remote TLS and breaks rclone's loopback client, so it is dropped.
 rc() { env -u AWS_CA_BUNDLE rclone "$@"; }
 s3_mkbucket() { rc mkdir "bench:$1" >>"$PART_DIR/logs/rclone.log" 2>&1; }
+max_of() { samples_of "$@" | sort -g | tail -1; }

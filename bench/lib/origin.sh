@@ -242,4 +242,3 @@ bench_origin() {
   done
 }
 
-max_of() { samples_of "$@" | sort -g | tail -1; }
