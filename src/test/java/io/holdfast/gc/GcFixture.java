@@ -150,16 +150,25 @@ final class GcFixture {
         return Instant.parse("2025-01-01T00:00:00Z").plus(Duration.ofDays(n));
     }
 
-    /** A gate waiter that records that its publisher waited and polls again after a millisecond. */
+    /** A gate waiter that records that its publisher waited and polls again shortly (a millisecond by default). */
     static final class TestWaiter implements GateWaiter {
         final CountDownLatch waited = new CountDownLatch(1);
         final AtomicInteger waits = new AtomicInteger();
+        private final long pollNanos;
+
+        TestWaiter() {
+            this(Duration.ofMillis(1));
+        }
+
+        TestWaiter(Duration poll) {
+            this.pollNanos = poll.toNanos();
+        }
 
         @Override
         public void await(GcState state, Instant deadline, Instant now) {
             waits.incrementAndGet();
             waited.countDown();
-            LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(pollNanos);
         }
     }
 }
