@@ -202,7 +202,8 @@ s3proxy_classpath() {
   cat "$cp"
 }
 
-# s3_start DATADIR [LOGBACK]: sets S3_ENDPOINT and S3_PID
+# s3_start DATADIR [LOGBACK]: sets S3_ENDPOINT and S3_PID. S3_PROVIDER (default filesystem) and S3_HEAP select
+# S3Proxy's backend and heap.
 s3_start() {
   local data=$1 logback=${2:-$ROOT/bench/s3proxy/logback.xml}
   mkdir -p "$data"
@@ -214,12 +215,12 @@ s3proxy.endpoint=http://127.0.0.1:$port
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=$S3_ACCESS
 s3proxy.credential=$S3_SECRET
-jclouds.provider=filesystem
+jclouds.provider=${S3_PROVIDER:-filesystem}
 jclouds.filesystem.basedir=$data
 EOF
   local cp
   cp=$(s3proxy_classpath)
-  start_bg s3proxy "$PART_DIR/logs/s3proxy.log" java -Xmx512m -XX:+UseSerialGC -Dlogback.configurationFile="$logback" \
+  start_bg s3proxy "$PART_DIR/logs/s3proxy.log" java -Xmx${S3_HEAP:-512m} -XX:+UseSerialGC -Dlogback.configurationFile="$logback" \
     -cp "$cp" org.gaul.s3proxy.Main --properties "$conf"
   S3_PID=$LAST_PID
   S3_ENDPOINT="http://127.0.0.1:$port"
