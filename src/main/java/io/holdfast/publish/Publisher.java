@@ -141,27 +141,24 @@ public final class Publisher {
                 + firstDifference(existing, ours) + "); a release id never names two contents: publish under a new id");
     }
 
-    /** A short description of how two manifests differ, naming the first differing path. */
+    /** A short description of how two manifests differ, naming up to three differing paths. */
     static String firstDifference(ReleaseManifest a, ReleaseManifest b) {
         Map<String, Asset> before = new java.util.TreeMap<>();
         a.assets().forEach(x -> before.put(x.path(), x));
         Map<String, Asset> after = new java.util.TreeMap<>();
         b.assets().forEach(x -> after.put(x.path(), x));
-        for (Map.Entry<String, Asset> e : after.entrySet()) {
-            Asset old = before.get(e.getKey());
-            if (old == null) {
-                return e.getKey() + " is new";
+        java.util.TreeSet<String> differ = new java.util.TreeSet<>();
+        after.forEach((path, asset) -> {
+            if (!asset.equals(before.get(path))) {
+                differ.add(path);
             }
-            if (!old.equals(e.getValue())) {
-                return e.getKey() + (old.digest().equals(e.getValue().digest()) ? " is published differently" : " changed");
-            }
+        });
+        before.keySet().stream().filter(p -> !after.containsKey(p)).forEach(differ::add);
+        if (differ.isEmpty()) {
+            return "same files";
         }
-        for (String path : before.keySet()) {
-            if (!after.containsKey(path)) {
-                return path + " is gone";
-            }
-        }
-        return "same files";
+        String some = differ.stream().limit(3).collect(java.util.stream.Collectors.joining(", "));
+        return differ.size() + (differ.size() == 1 ? " file differs: " : " files differ, e.g. ") + some;
     }
 
     /** Steps 2 to 5, repeated with a new lease whenever the lease is lost. */
@@ -215,7 +212,7 @@ public final class Publisher {
                     ? "; the release is committed: run 'holdfast publish' again, then 'holdfast verify " + id + "'" : ""));
         }
 
-        /** @return true if the release is committed and the lease confirmed */
+        /** @return true if the release is committed and the lease confirmed; false if the lease was lost */
         private boolean attempt(LeaseKeeper keeper, int attempt) {
             new GcGate(store, sleeper, listener).await(keeper, id.value());
             // Proof by committed manifests only on the first attempt: after a lost lease, every blob is checked.
@@ -238,7 +235,9 @@ public final class Publisher {
                     blob -> listener.progress(n.incrementAndGet(), b.addAndGet(blob.size())));
             created += stats.created();
             bytesCreated += stats.bytesCreated();
-            if (keeper.lost()) {
+            // A renewal just before the commit: a lease lost during the uploads is noticed before anything
+            // becomes visible (the confirmation after the commit covers the moment in between).
+            if (!keeper.renew()) {
                 return false;
             }
             commitManifest(keeper);
