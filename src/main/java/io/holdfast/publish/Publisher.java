@@ -80,26 +80,14 @@ public final class Publisher {
         ExecutorService cpu = Executors.newFixedThreadPool(settings.threads(), daemon("holdfast-cpu"));
         ExecutorService io = Executors.newFixedThreadPool(settings.uploads(), daemon("holdfast-upload"));
         try (ScratchSpace scratch = new ScratchSpace(settings.scratchMemory())) {
-            SourceTree tree = SourceTree.scan(request.dir(), request.exclude(), settings.threads());
-            listener.phase("hashing", tree.files().size(), tree.totalBytes());
-            AtomicInteger hashedFiles = new AtomicInteger();
-            AtomicLong hashedBytes = new AtomicLong();
-            List<FileHasher.HashedFile> hashed = new FileHasher(cpu, settings.threads()).hash(tree.files(),
-                    n -> listener.progress(hashedFiles.incrementAndGet(), hashedBytes.addAndGet(n)));
-
+            List<FileHasher.HashedFile> hashed = walkAndHash(request, cpu);
             ReleaseId id = request.release().orElseGet(() -> {
                 ReleaseId allocated = new ReleaseSequence(store).next();
                 listener.releaseAllocated(allocated);
                 return allocated;
             });
             PriorReleases prior = PriorReleases.load(store, id, request.channel(), settings.priorReleases());
-            VariantCompressor compressor = new VariantCompressor(settings.brotliQuality(), settings.gzipLevel(),
-                    settings.compressThreshold());
-            ReleasePlan plan = new ReleasePlanner(settings, cpu, scratch, compressor, listener).plan(hashed, prior);
-            plan.warnings().forEach(w -> LOG.warn("event=publish.unresolved_reference release={} detail=\"{}\"", id, w));
-            LOG.info("event=publish.planned release={} files={} bytes={} blobs={} dir=\"{}\"", id, plan.files(),
-                    plan.bytes(), plan.blobs().size(), tree.root());
-
+            ReleasePlan plan = plan(id.value(), hashed, prior, cpu, scratch);
             Optional<PublishResult> done = alreadyCommitted(id, plan, prior, request, started);
             if (done.isPresent()) {
                 return done.get();
@@ -109,6 +97,46 @@ public final class Publisher {
             cpu.shutdownNow();
             io.shutdownNow();
         }
+    }
+
+    /**
+     * {@code --dry-run}: the local work of a publish (walk, hash, fingerprint, compress) without touching the
+     * store. Every blob counts as new; the release id is the one asked for, or null for {@code auto}.
+     */
+    public PublishResult dryRun(PublishRequest request) {
+        Instant started = clock.instant();
+        ExecutorService cpu = Executors.newFixedThreadPool(settings.threads(), daemon("holdfast-cpu"));
+        try (ScratchSpace scratch = new ScratchSpace(settings.scratchMemory())) {
+            List<FileHasher.HashedFile> hashed = walkAndHash(request, cpu);
+            String label = request.release().map(ReleaseId::value).orElse("auto");
+            ReleasePlan plan = plan(label, hashed, PriorReleases.none(), cpu, scratch);
+            ReleaseManifest manifest = plan.manifest(request.release().orElse(ReleaseId.of("dry-run")), started, request.source());
+            long blobBytes = plan.blobs().values().stream().mapToLong(BlobUploader.Blob::size).sum();
+            return new PublishResult(request.release().orElse(null), plan.files(), plan.bytes(), plan.blobs().size(),
+                    plan.blobs().size(), blobBytes, seconds(started), false, null, 0, manifest);
+        } finally {
+            cpu.shutdownNow();
+        }
+    }
+
+    private List<FileHasher.HashedFile> walkAndHash(PublishRequest request, ExecutorService cpu) {
+        SourceTree tree = SourceTree.scan(request.dir(), request.exclude(), settings.threads());
+        listener.phase("hashing", tree.files().size(), tree.totalBytes());
+        AtomicInteger hashedFiles = new AtomicInteger();
+        AtomicLong hashedBytes = new AtomicLong();
+        return new FileHasher(cpu, settings.threads()).hash(tree.files(),
+                n -> listener.progress(hashedFiles.incrementAndGet(), hashedBytes.addAndGet(n)));
+    }
+
+    private ReleasePlan plan(String release, List<FileHasher.HashedFile> hashed, PriorReleases prior, ExecutorService cpu,
+                             ScratchSpace scratch) {
+        VariantCompressor compressor = new VariantCompressor(settings.brotliQuality(), settings.gzipLevel(),
+                settings.compressThreshold());
+        ReleasePlan plan = new ReleasePlanner(settings, cpu, scratch, compressor, listener).plan(hashed, prior);
+        plan.warnings().forEach(w -> LOG.warn("event=publish.unresolved_reference release={} detail=\"{}\"", release, w));
+        LOG.info("event=publish.planned release={} files={} bytes={} blobs={} reused_manifests={}", release, plan.files(),
+                plan.bytes(), plan.blobs().size(), prior.manifests().size());
+        return plan;
     }
 
     /** Step 1's check: the same id committed (or retired) before. */
