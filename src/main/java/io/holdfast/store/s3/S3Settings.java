@@ -22,10 +22,13 @@ import java.util.Optional;
  * @param connectTimeout     bound on opening a connection: an unreachable endpoint fails this fast
  * @param socketTimeout      bound on waiting for the next bytes of a response
  * @param maxConnections     connection pool size (uploads run concurrently)
+ * @param attemptTimeout     a hard bound on one request, response included; empty: none (large uploads take long).
+ *                           GC sets one so no delete can land after its deadline.
  */
 public record S3Settings(S3Location location, Optional<URI> endpoint, Optional<String> region, boolean pathStyle,
                          Optional<String> accessKey, Optional<String> secretKey, long multipartThreshold,
-                         long partSize, Duration connectTimeout, Duration socketTimeout, int maxConnections) {
+                         long partSize, Duration connectTimeout, Duration socketTimeout, int maxConnections,
+                         Optional<Duration> attemptTimeout) {
     public static final long MIB = 1024 * 1024;
     public static final long DEFAULT_MULTIPART_THRESHOLD = 16 * MIB;
     public static final long DEFAULT_PART_SIZE = 16 * MIB;
@@ -52,22 +55,31 @@ public record S3Settings(S3Location location, Optional<URI> endpoint, Optional<S
         boolean pathStyle = config.pathStyle() || endpoint.map(S3Settings::needsPathStyle).orElse(false);
         return new S3Settings(location, endpoint, config.region().filter(s -> !s.isBlank()), pathStyle,
                 config.accessKey().filter(s -> !s.isEmpty()), config.secretKey().filter(s -> !s.isEmpty()),
-                DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, Duration.ofSeconds(5), Duration.ofSeconds(60), 64);
+                DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, Duration.ofSeconds(5), Duration.ofSeconds(60), 64,
+                Optional.empty());
     }
 
     public S3Settings withMultipart(long threshold, long partBytes) {
         return new S3Settings(location, endpoint, region, pathStyle, accessKey, secretKey, threshold, partBytes,
-                connectTimeout, socketTimeout, maxConnections);
+                connectTimeout, socketTimeout, maxConnections, attemptTimeout);
     }
 
     public S3Settings withTimeouts(Duration connect, Duration socket) {
         return new S3Settings(location, endpoint, region, pathStyle, accessKey, secretKey, multipartThreshold,
-                partSize, connect, socket, maxConnections);
+                partSize, connect, socket, maxConnections, attemptTimeout);
     }
 
     public S3Settings withLocation(S3Location other) {
         return new S3Settings(other, endpoint, region, pathStyle, accessKey, secretKey, multipartThreshold,
-                partSize, connectTimeout, socketTimeout, maxConnections);
+                partSize, connectTimeout, socketTimeout, maxConnections, attemptTimeout);
+    }
+
+    /** Bounds every request (connecting, sending, receiving) by {@code timeout}; connecting by at most 5 s too. */
+    public S3Settings withAttemptTimeout(Duration timeout) {
+        Duration connect = connectTimeout.compareTo(timeout) < 0 ? connectTimeout : timeout;
+        Duration socket = socketTimeout.compareTo(timeout) < 0 ? socketTimeout : timeout;
+        return new S3Settings(location, endpoint, region, pathStyle, accessKey, secretKey, multipartThreshold,
+                partSize, connect, socket, maxConnections, Optional.of(timeout));
     }
 
     private static URI endpointUri(String s) {

@@ -81,6 +81,42 @@ class S3StoreErrorsTest {
     }
 
     @Test
+    void attemptTimeoutBoundsAServerThatTricklesBytes() throws Exception {
+        try (ServerSocket trickle = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (java.net.Socket client = trickle.accept()) {
+                    client.getInputStream().read(new byte[8192]);
+                    java.io.OutputStream out = client.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nETag: \"x\"\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    // Never silent long enough for a socket timeout, never done either.
+                    for (int i = 0; i < 100_000; i++) {
+                        out.write('x');
+                        out.flush();
+                        Thread.sleep(50);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client gave up: that is the point
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            StoreConfig config = s3Config("s3://bucket/p", "http://127.0.0.1:" + trickle.getLocalPort(),
+                    S3TestServer.SECRET_KEY);
+            RetryLoop once = new RetryLoop(new RetryLoop.Policy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO),
+                    d -> { }, System::nanoTime, () -> 0.0);
+            long start = System.nanoTime();
+            StoreException e = assertThrows(StoreException.class,
+                    () -> StoreFactory.open(config, false, once, Optional.of(Duration.ofMillis(700))));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(ErrorKind.STORE_UNREACHABLE, e.kind());
+            assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+            assertTrue(took.compareTo(Duration.ofMillis(3000)) < 0, "took " + took);
+            server.interrupt();
+        }
+    }
+
+    @Test
     void missingBucketIsNotFound() {
         for (boolean forWriting : new boolean[] {true, false}) {
             StoreConfig config = s3Config("s3://no-such-bucket/p", server.endpoint().toString(), S3TestServer.SECRET_KEY);
