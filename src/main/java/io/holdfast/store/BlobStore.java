@@ -1,5 +1,6 @@
 package io.holdfast.store;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -49,6 +50,15 @@ public interface BlobStore extends AutoCloseable {
      * {@link #MAX_DELETE_BATCH} keys per request; more are sent in several.
      */
     void delete(Collection<String> keys);
+
+    /**
+     * Optional capability: the local file that holds {@code key}, when the store keeps objects as files on this
+     * machine (the filesystem store), so a reader can serve it zero-copy; empty for remote stores. The file may
+     * not exist (then the object is absent). Callers only read it; decorators forward it.
+     */
+    default Optional<Path> localPath(String key) {
+        return Optional.empty();
+    }
 
     /** A description for messages and logs, never containing credentials. */
     String describe();

@@ -22,6 +22,8 @@ public final class StoreKeys {
     public static final String ACCESS = "access/";
     public static final String GC_STATE = "gc/state.json";
     public static final String GC_CANDIDATES = "gc/candidates.json";
+    /** Written by a GC that must learn the store's present time before it may take over a stalled run. */
+    public static final String GC_CLOCK = "gc/clock.json";
     public static final String RELEASE_SEQUENCE = "sequence/releases.json";
     private static final String JSON = ".json";
     /** Names starting with this are the store's own bookkeeping (temp files, locks, markers), never keys. */

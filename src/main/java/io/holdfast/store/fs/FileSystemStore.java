@@ -291,6 +291,12 @@ public final class FileSystemStore implements BlobStore {
         }
     }
 
+    /** Objects are files here: readers may serve them zero-copy (see {@link BlobStore#localPath}). */
+    @Override
+    public Optional<Path> localPath(String key) {
+        return Optional.of(file(key));
+    }
+
     @Override
     public String describe() {
         return "file:" + root;
