@@ -40,11 +40,17 @@ public final class StoreFactory {
                                  Optional<Duration> attemptTimeout) {
         String uri = config.uri();
         if (config.isS3()) {
-            S3Settings defaults = S3Settings.from(config);
+            S3Settings defaults = s3Settings(config);
             S3Settings settings = attemptTimeout.map(defaults::withAttemptTimeout).orElse(defaults);
             return new RetryingStore(retries.run("open", uri, attempt -> S3Store.open(settings, forWriting)), retries);
         }
         return new RetryingStore(new FileSystemStore(directory(uri), forWriting), retries);
+    }
+
+    /** The S3 settings of an {@code s3://} config, with default sizes and timeouts. */
+    public static S3Settings s3Settings(StoreConfig config) {
+        return S3Settings.of(config.uri(), config.endpoint(), config.region(), config.pathStyle(), config.accessKey(),
+                config.secretKey());
     }
 
     private static Path directory(String uri) {

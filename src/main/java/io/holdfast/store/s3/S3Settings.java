@@ -1,6 +1,5 @@
 package io.holdfast.store.s3;
 
-import io.holdfast.config.StoreConfig;
 import io.holdfast.error.ErrorKind;
 import io.holdfast.error.HoldfastException;
 import java.net.URI;
@@ -8,7 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Everything {@link S3Store} needs to reach a bucket. Built from a {@link StoreConfig}; tests and callers
+ * Everything {@link S3Store} needs to reach a bucket. Built from a store URI and its flags; tests and callers
  * tune the rest with the {@code with…} methods. {@link #toString()} never shows the secret.
  *
  * @param location           bucket and key prefix
@@ -48,13 +47,18 @@ public record S3Settings(S3Location location, Optional<URI> endpoint, Optional<S
         }
     }
 
-    /** The settings a store URI and its flags name, with default sizes and timeouts. */
-    public static S3Settings from(StoreConfig config) {
-        S3Location location = S3Location.parse(config.uri());
-        Optional<URI> endpoint = config.endpoint().filter(s -> !s.isBlank()).map(S3Settings::endpointUri);
-        boolean pathStyle = config.pathStyle() || endpoint.map(S3Settings::needsPathStyle).orElse(false);
-        return new S3Settings(location, endpoint, config.region().filter(s -> !s.isBlank()), pathStyle,
-                config.accessKey().filter(s -> !s.isEmpty()), config.secretKey().filter(s -> !s.isEmpty()),
+    /**
+     * The settings a store URI and its flags name, with default sizes and timeouts.
+     *
+     * @param uri {@code s3://bucket[/prefix]}
+     */
+    public static S3Settings of(String uri, Optional<String> endpointFlag, Optional<String> regionFlag,
+                                boolean pathStyleFlag, Optional<String> accessKeyFlag, Optional<String> secretKeyFlag) {
+        S3Location location = S3Location.parse(uri);
+        Optional<URI> endpoint = endpointFlag.filter(s -> !s.isBlank()).map(S3Settings::endpointUri);
+        boolean pathStyle = pathStyleFlag || endpoint.map(S3Settings::needsPathStyle).orElse(false);
+        return new S3Settings(location, endpoint, regionFlag.filter(s -> !s.isBlank()), pathStyle,
+                accessKeyFlag.filter(s -> !s.isEmpty()), secretKeyFlag.filter(s -> !s.isEmpty()),
                 DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, Duration.ofSeconds(5), Duration.ofSeconds(60), 64,
                 Optional.empty());
     }

@@ -1,6 +1,7 @@
 package io.holdfast.store.s3;
 
 import io.holdfast.config.StoreConfig;
+import io.holdfast.config.StoreFactory;
 import io.holdfast.store.BlobStore;
 import io.holdfast.store.BlobStoreContract;
 import java.util.Optional;
@@ -44,6 +45,6 @@ class LocalStackStoreContractTest extends BlobStoreContract {
         StoreConfig config = new StoreConfig("s3://" + bucket + "/store", Optional.of(LOCALSTACK.getEndpoint().toString()),
                 Optional.of(LOCALSTACK.getRegion()), true, Optional.of(LOCALSTACK.getAccessKey()),
                 Optional.of(LOCALSTACK.getSecretKey()));
-        return S3Store.open(S3Settings.from(config).withMultipart(S3Settings.MIN_PART_SIZE, S3Settings.MIN_PART_SIZE), true);
+        return S3Store.open(StoreFactory.s3Settings(config).withMultipart(S3Settings.MIN_PART_SIZE, S3Settings.MIN_PART_SIZE), true);
     }
 }

@@ -41,7 +41,7 @@ class S3StoreErrorsTest {
         }
         StoreConfig config = s3Config("s3://bucket/p", "http://127.0.0.1:" + port, S3TestServer.SECRET_KEY);
         long start = System.nanoTime();
-        StoreException e = assertThrows(StoreException.class, () -> S3Store.open(S3Settings.from(config), true));
+        StoreException e = assertThrows(StoreException.class, () -> S3Store.open(StoreFactory.s3Settings(config), true));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertEquals(ErrorKind.STORE_UNREACHABLE, e.kind());
         assertTrue(e.retryable());
@@ -72,7 +72,7 @@ class S3StoreErrorsTest {
             StoreConfig config = s3Config("s3://bucket/p", "http://127.0.0.1:" + silent.getLocalPort(), S3TestServer.SECRET_KEY);
             long start = System.nanoTime();
             StoreException e = assertThrows(StoreException.class, () -> S3Store.open(
-                    S3Settings.from(config).withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300)), false));
+                    StoreFactory.s3Settings(config).withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300)), false));
             assertEquals(ErrorKind.STORE_UNREACHABLE, e.kind());
             assertTrue(e.retryable());
             assertTrue(e.getMessage().contains("timed out"), e.getMessage());
@@ -142,7 +142,7 @@ class S3StoreErrorsTest {
     void unknownAccessKeyIsAccessDenied() {
         StoreConfig config = new StoreConfig("s3://" + server.createBucket() + "/p", Optional.of(server.endpoint().toString()),
                 Optional.of("us-east-1"), true, Optional.of("nobody"), Optional.of(WRONG_SECRET));
-        StoreException e = assertThrows(StoreException.class, () -> S3Store.open(S3Settings.from(config), false));
+        StoreException e = assertThrows(StoreException.class, () -> S3Store.open(StoreFactory.s3Settings(config), false));
         assertEquals(ErrorKind.STORE_ACCESS_DENIED, e.kind());
         assertOneLineNaming(e, "s3://holdfast-test-");
     }
@@ -169,7 +169,7 @@ class S3StoreErrorsTest {
         try {
             StoreConfig config = s3Config("s3://bucket/p", "http://127.0.0.1:" + failing.getAddress().getPort(),
                     S3TestServer.SECRET_KEY);
-            try (S3Store store = S3Store.open(S3Settings.from(config), false)) {
+            try (S3Store store = S3Store.open(StoreFactory.s3Settings(config), false)) {
                 StoreException e = assertThrows(StoreException.class,
                         () -> store.putIfAbsent("blobs/x", Payload.ofBytes(new byte[] {1})));
                 assertEquals(ErrorKind.STORE_FAILED, e.kind());
