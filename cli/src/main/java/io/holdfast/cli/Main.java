@@ -11,6 +11,13 @@ import picocli.CommandLine.Command;
         description = "Versioned asset store and CDN origin: publish fingerprinted releases, serve every retained one, collect garbage safely.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            PublishCommand.class,
+            ReleasesCommand.class,
+            ShowCommand.class,
+            VerifyCommand.class,
+            PromoteCommand.class,
+            RollbackCommand.class,
+            ChannelsCommand.class,
         })
 public final class Main {
 
