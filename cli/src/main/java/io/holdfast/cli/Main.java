@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Versioned asset store and CDN origin: publish fingerprinted releases, serve every retained one, collect garbage safely.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ServeCommand.class,
         })
 public final class Main {
 
