@@ -62,8 +62,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Origins allowed to load assets cross-origin (fonts, module scripts): '*', a comma-separated list, or 'none' (env HOLDFAST_CORS_ORIGINS; default ${DEFAULT-VALUE}).")
     List<String> corsOrigins;
 
-    @Option(names = "--cache-bytes", converter = Units.Size.class, defaultValue = "${env:HOLDFAST_CACHE_BYTES:-256m}",
-            description = "Memory cache of hot blobs, e.g. 256m; 0 disables it (env HOLDFAST_CACHE_BYTES; default ${DEFAULT-VALUE}).")
+    @Option(names = "--cache-bytes", converter = Units.Size.class, defaultValue = "${env:HOLDFAST_CACHE_BYTES:-128m}",
+            description = "Memory cache of hot blobs (direct memory: keep it below -XX:MaxDirectMemorySize), e.g. 256m; 0 disables it (env HOLDFAST_CACHE_BYTES; default ${DEFAULT-VALUE}).")
     long cacheBytes;
 
     @Option(names = "--max-cached-blob", converter = Units.Size.class, defaultValue = "${env:HOLDFAST_MAX_CACHED_BLOB:-1m}",
