@@ -39,10 +39,16 @@ public interface BlobStore extends AutoCloseable {
      */
     ObjectInfo compareAndSwap(String key, byte[] content, Optional<String> expectedVersion);
 
-    /** Calls {@code sink} for every object whose key starts with {@code prefix}, in key order, page by page. */
+    /**
+     * Calls {@code sink} for every object whose key starts with {@code prefix} (any string, not only up to a
+     * {@code /}), in {@link StoreKeys#ORDER}, page by page.
+     */
     void list(String prefix, Consumer<ObjectInfo> sink);
 
-    /** Deletes the keys (absent ones are fine). Callers pass at most {@link #MAX_DELETE_BATCH} keys. */
+    /**
+     * Deletes the keys (absent ones are fine). Not atomic: a failure may leave some deleted. S3 takes at most
+     * {@link #MAX_DELETE_BATCH} keys per request; more are sent in several.
+     */
     void delete(Collection<String> keys);
 
     /**
@@ -57,7 +63,7 @@ public interface BlobStore extends AutoCloseable {
     /** A description for messages and logs, never containing credentials. */
     String describe();
 
-    /** The most keys one {@link #delete} call takes (S3's DeleteObjects limit). */
+    /** The most keys one S3 DeleteObjects request takes; callers that heartbeat between batches use this size. */
     int MAX_DELETE_BATCH = 1000;
 
     @Override
