@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             PromoteCommand.class,
             RollbackCommand.class,
             ChannelsCommand.class,
+            ServeCommand.class,
         })
 public final class Main {
 
