@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
         description = "Versioned asset store and CDN origin: publish fingerprinted releases, serve every retained one, collect garbage safely.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            GcCommand.class,
+            PinCommand.class,
+            UnpinCommand.class,
+            RestoreCommand.class,
         })
 public final class Main {
 
