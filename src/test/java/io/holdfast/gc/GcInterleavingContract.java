@@ -15,8 +15,8 @@ import io.holdfast.manifest.Digest;
 import io.holdfast.manifest.Documents;
 import io.holdfast.manifest.GcState;
 import io.holdfast.manifest.ReleaseId;
+import io.holdfast.store.BlobStore;
 import io.holdfast.store.StoreKeys;
-import io.holdfast.store.fs.FileSystemStore;
 import io.holdfast.testing.InterceptingStore;
 import io.holdfast.testing.InterceptingStore.Op;
 import io.holdfast.testing.InterceptingStore.Pause;
@@ -48,7 +48,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * period) and a publish that reuses it. Scenarios that the model shows failing without one ordering rule run also
  * with a publisher that drops that rule, and must then fail: proof that the test can see the violation.
  */
-class GcInterleavingTest {
+abstract class GcInterleavingContract {
+    /** A new, empty store of the backend under test; {@code dir} is a fresh directory it may use. */
+    protected abstract BlobStore openStore(Path dir);
+
     @TempDir
     Path dir;
     GcFixture f;
@@ -58,7 +61,7 @@ class GcInterleavingTest {
 
     @BeforeEach
     void setUp() {
-        f = new GcFixture(new FileSystemStore(dir, true));
+        f = new GcFixture(openStore(dir));
         threads = Executors.newCachedThreadPool();
         d = f.orphan("d");
         f.time.advance(Duration.ofHours(2));
@@ -70,6 +73,7 @@ class GcInterleavingTest {
     @AfterEach
     void tearDown() {
         threads.shutdownNow();
+        f.store.close();
     }
 
     private <T> Future<T> start(Callable<T> task) {

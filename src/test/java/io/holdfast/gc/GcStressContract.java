@@ -9,9 +9,9 @@ import io.holdfast.manifest.Digest;
 import io.holdfast.manifest.Documents;
 import io.holdfast.manifest.ReleaseManifest;
 import io.holdfast.retention.RetentionPolicy;
+import io.holdfast.store.BlobStore;
 import io.holdfast.store.StoreKeys;
 import io.holdfast.store.Versioned;
-import io.holdfast.store.fs.FileSystemStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  * (no grace, no retirement period, newest two kept) and a monitor checking that no retained release ever misses a
  * blob. Afterwards: nothing missing, and GC to a fixed point leaves no orphan.
  */
-class GcStressTest {
+abstract class GcStressContract {
+    /** A new, empty store of the backend under test; {@code dir} is a fresh directory it may use. */
+    protected abstract BlobStore openStore(Path dir);
+
     private static final long SEED = Long.getLong("stress.seed", System.nanoTime());
     private static final long MILLIS = Long.getLong("stress.millis", 3000);
     private static final RetentionPolicy RUTHLESS = RetentionPolicy.DEFAULT.with(Map.of("keep-last", "2", "keep-within", "0s",
@@ -48,20 +51,21 @@ class GcStressTest {
 
     @Test
     void publishersAndAggressiveGcTogetherNeverLoseABlob() throws Exception {
-        GcFixture f = new GcFixture(new FileSystemStore(dir, true));
+        GcFixture f = new GcFixture(openStore(dir));
         AtomicBoolean stop = new AtomicBoolean();
         ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
         AtomicLong published = new AtomicLong();
         AtomicLong gcRuns = new AtomicLong();
         AtomicLong deleted = new AtomicLong();
         AtomicLong gcNanos = new AtomicLong();
+        AtomicLong listingGlitches = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(6);
         List<Future<?>> tasks = new ArrayList<>();
         for (int t = 0; t < 3; t++) {
             int publisher = t;
             tasks.add(pool.submit(() -> {
                 Random random = new Random(SEED + publisher);
-                ProtocolPublisher pub = f.publisher(f.store, ProtocolPublisher.Flaw.NONE, new GcFixture.TestWaiter(Duration.ofMillis(20)));
+                ProtocolPublisher pub = f.publisher(f.store, ProtocolPublisher.Flaw.NONE, new GcFixture.TestWaiter(Duration.ofMillis(50)));
                 for (int i = 0; !stop.get(); i++) {
                     String[] contents = new String[5];
                     for (int c = 0; c < contents.length; c++) {
@@ -86,6 +90,11 @@ class GcStressTest {
                         if (e.kind() != ErrorKind.GC_BUSY) {
                             throw e;
                         }
+                    } catch (NullPointerException e) {
+                        // S3Proxy can list an object that is being written or deleted without an ETag, which the
+                        // S3 store refuses mid-listing; the run stops before deleting anything. Counted, tolerated:
+                        // this test is about safety, and an aborted run must never break it.
+                        listingGlitches.incrementAndGet();
                     }
                     // Pacing: back-to-back runs would hold the gate shut almost all the time.
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(60));
@@ -95,7 +104,12 @@ class GcStressTest {
         }
         tasks.add(pool.submit(() -> {
             while (!stop.get()) {
-                monitor(f, violations);
+                try {
+                    monitor(f, violations);
+                } catch (NullPointerException e) {
+                    // the same listing glitch as above: look again
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // pacing: leave the store to the others
             }
             return null;
         }));
@@ -106,7 +120,7 @@ class GcStressTest {
         }
         pool.shutdown();
         String summary = "seed=" + SEED + " published=" + published + " gcRuns=" + gcRuns + " blobsDeleted=" + deleted
-                + " gcMillis=" + gcNanos.get() / 1_000_000;
+                + " gcMillis=" + gcNanos.get() / 1_000_000 + " listingGlitches=" + listingGlitches;
         System.out.println("stress: " + summary);
         assertEquals(List.of(), List.copyOf(violations), summary);
         f.assertNothingMissing();
@@ -114,6 +128,7 @@ class GcStressTest {
         f.runToFixedPoint(RUTHLESS);
         f.assertNothingMissing();
         assertEquals(Set.of(), f.orphans(), summary);
+        f.store.close();
     }
 
     /** A blob missing while its release's manifest exists before and after the check is a violation (ids are unique). */
