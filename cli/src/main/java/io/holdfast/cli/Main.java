@@ -19,6 +19,10 @@ import picocli.CommandLine.Command;
             RollbackCommand.class,
             ChannelsCommand.class,
             ServeCommand.class,
+            GcCommand.class,
+            PinCommand.class,
+            UnpinCommand.class,
+            RestoreCommand.class,
         })
 public final class Main {
 
