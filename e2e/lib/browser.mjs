@@ -63,7 +63,8 @@ export async function observePage(browser, url, options = {}) {
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') {
-      errors.push(`console error: ${message.text()}`);
+      const where = message.location()?.url;
+      errors.push(`console error: ${message.text()}${where ? ` (${where})` : ''}`);
     }
   });
 
@@ -139,7 +140,7 @@ export function failedRequests(observation) {
  * Everything wrong with a page that should render release {@code release} fully: an empty list means the script
  * ran, the stylesheet applied, the font and the image loaded and no request failed.
  */
-export function problemsRenderingFully(observation, { release, background }) {
+export function problemsRenderingFully(observation, { version: release, background }) {
   const problems = [];
   if (observation.release !== release) {
     problems.push(`script: marker shows ${JSON.stringify(observation.markerText)}, expected "release ${release}"`);

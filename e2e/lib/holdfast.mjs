@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
-export const HOLDFAST = join(ROOT, 'cli', 'holdfast');
+// E2E_HOLDFAST: another launcher of the same command (a jar built elsewhere); cli/holdfast by default.
+export const HOLDFAST = process.env.E2E_HOLDFAST || join(ROOT, 'cli', 'holdfast');
 
 export class Holdfast {
   /**
