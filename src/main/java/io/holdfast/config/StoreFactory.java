@@ -4,6 +4,9 @@ import io.holdfast.error.ErrorKind;
 import io.holdfast.error.HoldfastException;
 import io.holdfast.store.BlobStore;
 import io.holdfast.store.fs.FileSystemStore;
+import io.holdfast.store.s3.S3Settings;
+import io.holdfast.store.s3.S3Store;
+import java.net.URI;
 import java.nio.file.Path;
 
 /** Opens the store a {@link StoreConfig} names. */
@@ -12,15 +15,16 @@ public final class StoreFactory {
     }
 
     /**
-     * @param forWriting a filesystem store is created when missing (publish); readers get a clear error instead
+     * @param forWriting a filesystem store is created when missing (publish); readers get a clear error instead.
+     *                   An S3 store opened for writing is checked to enforce conditional writes.
      */
     public static BlobStore open(StoreConfig config, boolean forWriting) {
         String uri = config.uri();
         if (config.isS3()) {
-            throw new HoldfastException(ErrorKind.STORE_UNSUPPORTED, "S3 store not available yet: " + uri);
+            return S3Store.open(S3Settings.from(config), forWriting);
         }
         if (uri.startsWith("file:")) {
-            return new FileSystemStore(Path.of(java.net.URI.create(uri.startsWith("file://") ? uri : "file://" + uri.substring(5))), forWriting);
+            return new FileSystemStore(Path.of(URI.create(uri.startsWith("file://") ? uri : "file://" + uri.substring(5))), forWriting);
         }
         if (uri.contains("://")) {
             throw new HoldfastException(ErrorKind.USAGE, "unknown store URI scheme in '" + uri

@@ -21,8 +21,29 @@ public final class StoreKeys {
     public static final String GC_CANDIDATES = "gc/candidates.json";
     public static final String RELEASE_SEQUENCE = "sequence/releases.json";
     private static final String JSON = ".json";
+    /** Names starting with this are the store's own bookkeeping (temp files, locks, markers), never keys. */
+    public static final String RESERVED = ".holdfast";
 
     private StoreKeys() {
+    }
+
+    /**
+     * Checks that {@code key} is a key every backend stores the same way: a relative path of non-empty
+     * segments, none of them {@code .} or {@code ..} or reserved, without backslash or NUL.
+     *
+     * @return the key
+     * @throws IllegalArgumentException otherwise (a key is built by this class, so a bad one is a bug)
+     */
+    public static String requireValid(String key) {
+        if (key == null || key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.contains("\0")) {
+            throw new IllegalArgumentException("invalid store key: " + key);
+        }
+        for (String segment : key.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.startsWith(RESERVED)) {
+                throw new IllegalArgumentException("invalid store key: " + key);
+            }
+        }
+        return key;
     }
 
     public static String blob(Digest d) {
