@@ -1,5 +1,6 @@
 package io.holdfast.store;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -38,16 +39,31 @@ public interface BlobStore extends AutoCloseable {
      */
     ObjectInfo compareAndSwap(String key, byte[] content, Optional<String> expectedVersion);
 
-    /** Calls {@code sink} for every object whose key starts with {@code prefix}, in key order, page by page. */
+    /**
+     * Calls {@code sink} for every object whose key starts with {@code prefix} (any string, not only up to a
+     * {@code /}), in {@link StoreKeys#ORDER}, page by page.
+     */
     void list(String prefix, Consumer<ObjectInfo> sink);
 
-    /** Deletes the keys (absent ones are fine). Callers pass at most {@link #MAX_DELETE_BATCH} keys. */
+    /**
+     * Deletes the keys (absent ones are fine). Not atomic: a failure may leave some deleted. S3 takes at most
+     * {@link #MAX_DELETE_BATCH} keys per request; more are sent in several.
+     */
     void delete(Collection<String> keys);
+
+    /**
+     * Optional capability: the local file that holds {@code key}, when the store keeps objects as files on this
+     * machine (the filesystem store), so a reader can serve it zero-copy; empty for remote stores. The file may
+     * not exist (then the object is absent). Callers only read it; decorators forward it.
+     */
+    default Optional<Path> localPath(String key) {
+        return Optional.empty();
+    }
 
     /** A description for messages and logs, never containing credentials. */
     String describe();
 
-    /** The most keys one {@link #delete} call takes (S3's DeleteObjects limit). */
+    /** The most keys one S3 DeleteObjects request takes; callers that heartbeat between batches use this size. */
     int MAX_DELETE_BATCH = 1000;
 
     @Override

@@ -1,5 +1,6 @@
 package io.holdfast.store;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -48,6 +49,11 @@ public abstract class ForwardingStore implements BlobStore {
     @Override
     public void delete(Collection<String> keys) {
         delegate.delete(keys);
+    }
+
+    @Override
+    public Optional<Path> localPath(String key) {
+        return delegate.localPath(key);
     }
 
     @Override

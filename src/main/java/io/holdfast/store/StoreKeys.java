@@ -3,6 +3,9 @@ package io.holdfast.store;
 import io.holdfast.manifest.ChannelName;
 import io.holdfast.manifest.Digest;
 import io.holdfast.manifest.ReleaseId;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Optional;
 
 /**
@@ -19,10 +22,19 @@ public final class StoreKeys {
     public static final String ACCESS = "access/";
     public static final String GC_STATE = "gc/state.json";
     public static final String GC_CANDIDATES = "gc/candidates.json";
+    /** Written by a GC that must learn the store's present time before it may take over a stalled run. */
+    public static final String GC_CLOCK = "gc/clock.json";
     public static final String RELEASE_SEQUENCE = "sequence/releases.json";
     private static final String JSON = ".json";
     /** Names starting with this are the store's own bookkeeping (temp files, locks, markers), never keys. */
     public static final String RESERVED = ".holdfast";
+
+    /**
+     * The order {@link BlobStore#list} delivers keys in: by their UTF-8 bytes, as S3 lists them. (It differs from
+     * {@link String#compareTo} only for characters beyond U+FFFF against U+E000..U+FFFF.)
+     */
+    public static final Comparator<String> ORDER = (a, b) -> Arrays.compareUnsigned(
+            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
     private StoreKeys() {
     }
@@ -35,15 +47,23 @@ public final class StoreKeys {
      * @throws IllegalArgumentException otherwise (a key is built by this class, so a bad one is a bug)
      */
     public static String requireValid(String key) {
-        if (key == null || key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.contains("\0")) {
+        if (!isValid(key)) {
             throw new IllegalArgumentException("invalid store key: " + key);
+        }
+        return key;
+    }
+
+    /** See {@link #requireValid}; listings skip objects whose names are not valid keys (not ours). */
+    public static boolean isValid(String key) {
+        if (key == null || key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.contains("\0")) {
+            return false;
         }
         for (String segment : key.split("/", -1)) {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.startsWith(RESERVED)) {
-                throw new IllegalArgumentException("invalid store key: " + key);
+                return false;
             }
         }
-        return key;
+        return true;
     }
 
     public static String blob(Digest d) {

@@ -10,6 +10,7 @@ import io.holdfast.store.ObjectStream;
 import io.holdfast.store.Payload;
 import io.holdfast.store.PutOutcome;
 import io.holdfast.store.StoreException;
+import io.holdfast.store.StoreKeys;
 import io.holdfast.store.Versioned;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,10 +21,12 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -31,28 +34,42 @@ import java.nio.file.attribute.FileTime;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The embedded default store: keys are files under a root directory.
  *
  * <p>Create-only writes go to a temporary file, are fsynced, then hard-linked into place (a link fails if the
- * target exists, so two writers cannot both win). Compare-and-swap holds an exclusive lock on
- * {@code .holdfast-lock} (shared by every process on the machine) while it checks the version and renames.
- * A version is the file's modification time in nanoseconds and its size; writes under the lock always move the
- * modification time forward, so every write yields a new version.
+ * target exists, so two writers cannot both win), and the directory is fsynced so the new name survives a crash.
+ * Compare-and-swap holds the store lock (a lock on {@code .holdfast-lock} for other processes, a
+ * {@link ReentrantLock} for this store's threads) while it checks the version and renames (or links, when the
+ * key must not exist yet: that also loses against a create-only write that takes no lock). Deletes and
+ * {@link #read} take the lock too, so a version always belongs to the bytes read with it.
+ *
+ * <p>A version is the file's modification time in nanoseconds, its size and its inode. Compare-and-swap sets the
+ * modification time itself, strictly after the previous one (the kernel's file times are coarser than a
+ * write rate), so every write yields a new version and successive writes have increasing times.
  */
 public final class FileSystemStore implements BlobStore {
-    private static final String TMP = ".holdfast-tmp";
-    private static final String LOCK = ".holdfast-lock";
+    private static final String TMP = StoreKeys.RESERVED + "-tmp";
+    private static final String LOCK = StoreKeys.RESERVED + "-lock";
+    private static final Pattern INODE = Pattern.compile("ino=([0-9]+)");
     private final Path root;
+    private final ReentrantLock threads = new ReentrantLock();
 
     /**
      * @param root   the store directory
@@ -78,22 +95,14 @@ public final class FileSystemStore implements BlobStore {
 
     /** The file behind a key; keys never escape the root. */
     public Path file(String key) {
-        if (key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.contains("\0")) {
-            throw new IllegalArgumentException("invalid store key: " + key);
-        }
-        for (String segment : key.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.startsWith(".holdfast")) {
-                throw new IllegalArgumentException("invalid store key: " + key);
-            }
-        }
-        return root.resolve(key);
+        return root.resolve(StoreKeys.requireValid(key));
     }
 
     @Override
     public Optional<ObjectInfo> head(String key) {
         try {
-            return Optional.of(info(key, Files.readAttributes(file(key), BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS)));
+            BasicFileAttributes attrs = Files.readAttributes(file(key), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return attrs.isRegularFile() ? Optional.of(info(key, attrs)) : Optional.empty();
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -101,21 +110,26 @@ public final class FileSystemStore implements BlobStore {
         }
     }
 
+    /** Not under the lock: meant for blobs, which never change; documents are read with {@link #read}. */
     @Override
     public Optional<ObjectStream> get(String key, ByteRange range) {
         Path f = file(key);
         try {
-            FileChannel ch = FileChannel.open(f, StandardOpenOption.READ);
+            BasicFileAttributes attrs = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attrs.isRegularFile()) {
+                return Optional.empty();
+            }
+            ObjectInfo info = info(key, attrs);
+            if (range != null && range.last() >= info.size()) {
+                throw new IllegalArgumentException("range " + range.first() + "-" + range.last() + " beyond size "
+                        + info.size() + " of " + key);
+            }
+            FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
             try {
-                BasicFileAttributes attrs = Files.readAttributes(f, BasicFileAttributes.class);
-                ObjectInfo info = info(key, attrs);
                 InputStream body;
                 if (range == null) {
                     body = Channels.newInputStream(ch);
                 } else {
-                    if (range.last() >= info.size()) {
-                        throw new IllegalArgumentException("range " + range + " beyond size " + info.size() + " of " + key);
-                    }
                     ch.position(range.first());
                     body = new BoundedInputStream(Channels.newInputStream(ch), range.length());
                 }
@@ -134,9 +148,12 @@ public final class FileSystemStore implements BlobStore {
     @Override
     public Optional<Versioned> read(String key) {
         Path f = file(key);
-        // Read under the lock so the version matches the bytes even while a compare-and-swap renames.
-        try (FileLock lock = lock()) {
-            BasicFileAttributes attrs = Files.readAttributes(f, BasicFileAttributes.class);
+        // Under the lock so the version matches the bytes even while a compare-and-swap renames.
+        try (Held lock = lock()) {
+            BasicFileAttributes attrs = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attrs.isRegularFile()) {
+                return Optional.empty();
+            }
             return Optional.of(new Versioned(Files.readAllBytes(f), info(key, attrs)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -154,13 +171,14 @@ public final class FileSystemStore implements BlobStore {
         Path tmp = tempFile();
         try {
             writeVerified(tmp, payload);
-            Files.createDirectories(target.getParent());
+            createDirectoriesDurably(target.getParent());
             try {
                 Files.createLink(target, tmp);
-                return PutOutcome.CREATED;
             } catch (FileAlreadyExistsException e) {
                 return PutOutcome.ALREADY_EXISTS;
             }
+            fsyncDirectory(target.getParent());
+            return PutOutcome.CREATED;
         } catch (IOException e) {
             throw failure("cannot write " + key + " in " + describe(), e);
         } finally {
@@ -172,7 +190,7 @@ public final class FileSystemStore implements BlobStore {
     public ObjectInfo compareAndSwap(String key, byte[] content, Optional<String> expectedVersion) {
         Path target = file(key);
         Path tmp = tempFile();
-        try (FileLock lock = lock()) {
+        try (Held lock = lock()) {
             Optional<ObjectInfo> current = head(key);
             boolean matches = expectedVersion.isEmpty() ? current.isEmpty()
                     : current.isPresent() && current.get().version().equals(expectedVersion.get());
@@ -180,17 +198,18 @@ public final class FileSystemStore implements BlobStore {
                 throw new ConflictException(key);
             }
             writeVerified(tmp, Payload.ofBytes(content));
-            if (current.isPresent()) {
-                // Every write must produce a new version, even within the clock's resolution.
-                FileTime now = FileTime.from(java.time.Instant.now());
-                long previous = current.get().lastModified().toEpochMilli() * 1_000_000L
-                        + current.get().lastModified().getNano() % 1_000_000;
-                if (now.to(java.util.concurrent.TimeUnit.NANOSECONDS) <= previous) {
-                    Files.setLastModifiedTime(tmp, FileTime.from(previous + 1000, java.util.concurrent.TimeUnit.NANOSECONDS));
+            Files.setLastModifiedTime(tmp, FileTime.from(nextWriteTime(current)));
+            createDirectoriesDurably(target.getParent());
+            if (current.isEmpty()) {
+                try {
+                    Files.createLink(target, tmp);
+                } catch (FileAlreadyExistsException e) {
+                    throw new ConflictException(key);
                 }
+            } else {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
-            Files.createDirectories(target.getParent());
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            fsyncDirectory(target.getParent());
             return head(key).orElseThrow(() -> failure("written object " + key + " vanished", null));
         } catch (IOException e) {
             throw failure("cannot write " + key + " in " + describe(), e);
@@ -199,39 +218,83 @@ public final class FileSystemStore implements BlobStore {
         }
     }
 
+    /** Now, or just after the previous write if the clock has not moved past it. Microseconds: every FS keeps them. */
+    private static Instant nextWriteTime(Optional<ObjectInfo> current) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        if (current.isPresent() && !now.isAfter(current.get().lastModified())) {
+            return current.get().lastModified().truncatedTo(ChronoUnit.MICROS).plus(1, ChronoUnit.MICROS);
+        }
+        return now;
+    }
+
     @Override
     public void list(String prefix, Consumer<ObjectInfo> sink) {
         int slash = prefix.lastIndexOf('/');
-        Path dir = slash < 0 ? root : file(prefix.substring(0, slash));
-        if (!Files.isDirectory(dir)) {
+        Path dir = root.resolve(slash < 0 ? "" : prefix.substring(0, slash)).normalize();
+        if (!dir.startsWith(root) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        List<String> keys = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.filter(Files::isRegularFile).forEach(p -> {
-                String key = root.relativize(p).toString().replace('\\', '/');
-                if (key.startsWith(prefix) && !key.startsWith(".holdfast")) {
-                    keys.add(key);
+        List<Map.Entry<String, BasicFileAttributes>> found = new ArrayList<>();
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                    if (d.equals(dir)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    String key = key(d) + "/";
+                    boolean mayMatch = key.startsWith(prefix) || prefix.startsWith(key);
+                    return mayMatch && StoreKeys.isValid(key + "x") ? FileVisitResult.CONTINUE
+                            : FileVisitResult.SKIP_SUBTREE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                    String key = key(f);
+                    if (attrs.isRegularFile() && key.startsWith(prefix) && StoreKeys.isValid(key)) {
+                        found.add(Map.entry(key, attrs));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                    // Deleted while we walked (GC, a concurrent rename): it simply is not there.
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
                 }
             });
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw failure("cannot list " + prefix + " in " + describe(), e instanceof IOException io ? io : e.getCause());
+        } catch (IOException e) {
+            throw failure("cannot list " + prefix + " in " + describe(), e);
         }
-        keys.sort(null);
-        for (String key : keys) {
-            head(key).ifPresent(sink);
+        found.sort(Map.Entry.comparingByKey(StoreKeys.ORDER));
+        for (Map.Entry<String, BasicFileAttributes> e : found) {
+            sink.accept(info(e.getKey(), e.getValue()));
         }
+    }
+
+    private String key(Path p) {
+        return root.relativize(p).toString().replace('\\', '/');
     }
 
     @Override
     public void delete(Collection<String> keys) {
-        for (String key : keys) {
-            try {
-                Files.deleteIfExists(file(key));
-            } catch (IOException e) {
-                throw failure("cannot delete " + key + " in " + describe(), e);
+        List<Path> files = keys.stream().map(this::file).toList();
+        try (Held lock = lock()) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
             }
+        } catch (IOException e) {
+            throw failure("cannot delete in " + describe(), e);
         }
+    }
+
+    /** Objects are files here: readers may serve them zero-copy (see {@link BlobStore#localPath}). */
+    @Override
+    public Optional<Path> localPath(String key) {
+        return Optional.of(file(key));
     }
 
     @Override
@@ -239,11 +302,18 @@ public final class FileSystemStore implements BlobStore {
         return "file:" + root;
     }
 
-    private ObjectInfo info(String key, BasicFileAttributes attrs) {
+    private static ObjectInfo info(String key, BasicFileAttributes attrs) {
         FileTime mtime = attrs.lastModifiedTime();
-        String version = Long.toHexString(mtime.to(java.util.concurrent.TimeUnit.NANOSECONDS)) + "-"
-                + Long.toHexString(attrs.size());
-        return new ObjectInfo(key, attrs.size(), mtime.toInstant(), version);
+        Instant modified = mtime.toInstant();
+        String version = Long.toHexString(modified.getEpochSecond()) + String.format("%09d", modified.getNano())
+                + "-" + Long.toHexString(attrs.size()) + inode(attrs);
+        return new ObjectInfo(key, attrs.size(), modified, version);
+    }
+
+    private static String inode(BasicFileAttributes attrs) {
+        Object fileKey = attrs.fileKey();
+        Matcher m = fileKey == null ? null : INODE.matcher(fileKey.toString());
+        return m != null && m.find() ? "-" + m.group(1) : "";
     }
 
     private Path tempFile() {
@@ -272,22 +342,71 @@ public final class FileSystemStore implements BlobStore {
         }
     }
 
-    /** An exclusive lock shared by processes (file lock) and threads (retry while this JVM holds it). */
-    private FileLock lock() throws IOException {
-        FileChannel ch = FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        try {
-            while (true) {
-                try {
-                    FileLock l = ch.lock();
-                    return new ClosingLock(ch, l);
-                } catch (OverlappingFileLockException e) {
-                    LockSupport.parkNanos(50_000);
+    /** Creates missing directories and fsyncs each new one's parent, so a new key's path survives a crash. */
+    private void createDirectoriesDurably(Path dir) throws IOException {
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path p = dir; p != null && p.startsWith(root) && !Files.isDirectory(p); p = p.getParent()) {
+            missing.push(p);
+        }
+        while (!missing.isEmpty()) {
+            Path p = missing.pop();
+            try {
+                Files.createDirectory(p);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(p)) {
+                    throw e;
                 }
             }
+            fsyncDirectory(p.getParent());
+        }
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /** The store lock: this store's threads queue on a ReentrantLock, other processes on a file lock. */
+    private Held lock() throws IOException {
+        threads.lock();
+        try {
+            FileChannel ch = FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                FileLock fileLock = acquire(ch);
+                return () -> {
+                    try {
+                        fileLock.release();
+                        ch.close();
+                    } finally {
+                        threads.unlock();
+                    }
+                };
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            threads.unlock();
             throw e;
         }
+    }
+
+    /** File locks belong to the process: another store on this root in this JVM shows up as an overlap; wait. */
+    private static FileLock acquire(FileChannel ch) throws IOException {
+        while (true) {
+            try {
+                return ch.lock();
+            } catch (OverlappingFileLockException e) {
+                LockSupport.parkNanos(100_000);
+            }
+        }
+    }
+
+    /** A held lock; closing releases it. */
+    private interface Held extends AutoCloseable {
+        @Override
+        void close() throws IOException;
     }
 
     private StoreException failure(String message, Throwable cause) {
@@ -303,27 +422,6 @@ public final class FileSystemStore implements BlobStore {
             Files.deleteIfExists(p);
         } catch (IOException ignored) {
             // a leftover temp file is harmless; it is outside the key space
-        }
-    }
-
-    /** Releases the lock and closes its channel together. */
-    private static final class ClosingLock extends FileLock {
-        private final FileLock lock;
-
-        ClosingLock(FileChannel ch, FileLock lock) {
-            super(ch, lock.position(), lock.size(), lock.isShared());
-            this.lock = lock;
-        }
-
-        @Override
-        public boolean isValid() {
-            return lock.isValid();
-        }
-
-        @Override
-        public void release() throws IOException {
-            lock.release();
-            channel().close();
         }
     }
 }

@@ -47,7 +47,7 @@ final class ConditionalWriteCheck {
             return;
         } catch (SdkException e) {
             if (!S3Errors.isMissingObject(e)) {
-                throw errors.map(e, "GET " + MARKER);
+                throw errors.map(e, "opening the store (GET " + MARKER + ")");
             }
         }
         if (forWriting) {
@@ -86,7 +86,7 @@ final class ConditionalWriteCheck {
                     + " x-amz-checksum-sha256 did not match; uploads rely on TLS for integrity\"", location);
         } catch (SdkException e) {
             if (!S3Errors.isStatus(e, 400)) {
-                throw errors.map(e, "PUT " + StoreKeys.RESERVED + "/probe (checksum check)");
+                throw errors.map(e, "checking conditional writes (PUT " + StoreKeys.RESERVED + "/probe)");
             }
         }
     }
@@ -112,7 +112,7 @@ final class ConditionalWriteCheck {
                 throw unsupported(condition + " on PUT: it answered " + (code.isEmpty() ? "" : code + ", ")
                         + "HTTP " + s3e.statusCode());
             }
-            throw errors.map(e, "PUT " + StoreKeys.RESERVED + "/probe (conditional write check)");
+            throw errors.map(e, "checking conditional writes (PUT " + StoreKeys.RESERVED + "/probe)");
         }
     }
 
@@ -124,7 +124,7 @@ final class ConditionalWriteCheck {
                     .checksumSHA256(Digest.of(body).base64()).contentType("text/plain").build(), RequestBody.fromBytes(body));
         } catch (SdkException e) {
             if (!S3Errors.isStatus(e, 412)) {
-                throw errors.map(e, "PUT " + MARKER);
+                throw errors.map(e, "checking conditional writes (PUT " + MARKER + ")");
             }
         }
     }
@@ -138,7 +138,7 @@ final class ConditionalWriteCheck {
     }
 
     private StoreException unsupported(String what) {
-        return errors.fail(ErrorKind.STORE_UNSUPPORTED, "this S3 server does not enforce " + what
+        return errors.fail(ErrorKind.STORE_UNSUPPORTED, "checking conditional writes", "this S3 server does not enforce " + what
                 + "; Holdfast needs conditional writes (AWS S3, MinIO and Cloudflare R2 document them; see docs/STORAGE.md)", false, null);
     }
 }

@@ -88,7 +88,7 @@ final class MultipartUpload {
             }
             Digest actual = Digest.ofBytes(whole.digest());
             if (!actual.equals(payload.sha256()) || total != payload.size()) {
-                throw errors.fail(ErrorKind.STORE_FAILED, "content changed while uploading " + key + ": expected sha256 "
+                throw errors.fail(ErrorKind.STORE_FAILED, "multipart PUT " + key, "content changed while uploading: expected sha256 "
                         + payload.sha256() + " (" + payload.size() + " bytes) but read " + actual + " (" + total + " bytes)"
                         + (payload.file() != null ? " from " + payload.file() : ""), false, null);
             }
@@ -96,8 +96,8 @@ final class MultipartUpload {
             completed = outcome == PutOutcome.CREATED;
             return outcome;
         } catch (IOException e) {
-            throw errors.fail(ErrorKind.STORE_FAILED, "cannot read " + (payload.file() != null ? payload.file() : key)
-                    + " for upload: " + e, false, e);
+            throw errors.fail(ErrorKind.STORE_FAILED, "multipart PUT " + key, "cannot read "
+                    + (payload.file() != null ? payload.file() : "the payload") + ": " + e, false, e);
         } finally {
             if (!completed) {
                 abort(key, objectKey, uploadId);
@@ -129,8 +129,8 @@ final class MultipartUpload {
                 return PutOutcome.ALREADY_EXISTS;
             }
             if (S3Errors.isStatus(e, 409)) {
-                throw errors.fail(ErrorKind.STORE_FAILED, "a concurrent upload of " + key + " is in progress (HTTP 409)",
-                        true, e);
+                throw errors.fail(ErrorKind.STORE_FAILED, "CompleteMultipartUpload " + key,
+                        "a concurrent upload of the same key is in progress (HTTP 409)", true, e);
             }
             throw errors.map(e, "CompleteMultipartUpload " + key);
         }

@@ -68,66 +68,66 @@ final class S3Errors {
         String detail = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
         String id = code.isEmpty() ? "HTTP " + status : code + ", HTTP " + status;
         if ("NoSuchBucket".equals(code)) {
-            return fail(ErrorKind.STORE_NOT_FOUND, "bucket does not exist (" + id + ") at " + what, false, e);
+            return fail(ErrorKind.STORE_NOT_FOUND, what, "bucket does not exist (" + id + ")", false, e);
         }
         if ("InvalidAccessKeyId".equals(code)) {
-            return fail(ErrorKind.STORE_ACCESS_DENIED, "the server does not know this access key (" + id + ") at " + what
-                    + "; check --s3-access-key/HOLDFAST_S3_ACCESS_KEY or the AWS credentials", false, e);
+            return fail(ErrorKind.STORE_ACCESS_DENIED, what, "the server does not know this access key (" + id
+                    + "); check --s3-access-key/HOLDFAST_S3_ACCESS_KEY or the AWS credentials", false, e);
         }
         if ("SignatureDoesNotMatch".equals(code)) {
-            return fail(ErrorKind.STORE_ACCESS_DENIED, "the secret key does not match the access key (" + id + ") at "
-                    + what + "; check --s3-secret-key/HOLDFAST_S3_SECRET_KEY or the AWS credentials", false, e);
+            return fail(ErrorKind.STORE_ACCESS_DENIED, what, "the secret key does not match the access key (" + id
+                    + "); check --s3-secret-key/HOLDFAST_S3_SECRET_KEY or the AWS credentials", false, e);
         }
         if ("AuthorizationHeaderMalformed".equals(code) || status == 301 || "PermanentRedirect".equals(code)) {
-            return fail(ErrorKind.STORE_NOT_FOUND, "the bucket is not served at this endpoint or region (" + id + ") at "
-                    + what + "; check --s3-region/HOLDFAST_S3_REGION and --s3-endpoint", false, e);
+            return fail(ErrorKind.STORE_NOT_FOUND, what, "the bucket is not served at this endpoint or region (" + id
+                    + "); check --s3-region/HOLDFAST_S3_REGION and --s3-endpoint", false, e);
         }
         if (status == 403 || DENIED.contains(code)) {
-            return fail(ErrorKind.STORE_ACCESS_DENIED, "access denied (" + id + ") at " + what
-                    + "; the credentials lack a permission docs/STORAGE.md lists", false, e);
+            return fail(ErrorKind.STORE_ACCESS_DENIED, what, "access denied (" + id
+                    + "); the credentials lack a permission docs/STORAGE.md lists", false, e);
         }
         if (DIGEST.contains(code)) {
-            return fail(ErrorKind.STORE_FAILED, "the server received bytes that do not match their SHA-256 (" + id
-                    + ") at " + what + "; the file changed during upload or was corrupted in transit", false, e);
+            return fail(ErrorKind.STORE_FAILED, what, "the server received bytes that do not match their SHA-256 (" + id
+                    + "); the file changed during upload or was corrupted in transit", false, e);
         }
         if (status == 501 || "NotImplemented".equals(code)) {
-            return fail(ErrorKind.STORE_UNSUPPORTED, "the server does not implement a request Holdfast needs (" + id
-                    + ") at " + what + (detail == null ? "" : ": " + detail), false, e);
+            return fail(ErrorKind.STORE_UNSUPPORTED, what, "the server does not implement this request (" + id + ")"
+                    + (detail == null ? "" : ": " + detail), false, e);
         }
         if (status >= 500 || status == 429 || TRANSIENT.contains(code)) {
-            return fail(ErrorKind.STORE_FAILED, "server error (" + id + ") at " + what, true, e);
+            return fail(ErrorKind.STORE_FAILED, what, "server error (" + id + ")", true, e);
         }
-        return fail(ErrorKind.STORE_FAILED, "request refused (" + id + ") at " + what
-                + (detail == null ? "" : ": " + detail), false, e);
+        return fail(ErrorKind.STORE_FAILED, what, "request refused (" + id + ")" + (detail == null ? "" : ": " + detail),
+                false, e);
     }
 
     private StoreException mapClient(SdkException e, String what) {
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
-            return fail(ErrorKind.STORE_UNREACHABLE, "timed out at " + what, true, e);
+            return fail(ErrorKind.STORE_UNREACHABLE, what, "timed out", true, e);
         }
         Throwable cause = rootIo(e);
         if (cause instanceof SSLHandshakeException) {
-            return fail(ErrorKind.STORE_UNREACHABLE, "TLS handshake failed at " + what + ": " + cause.getMessage(), false, e);
+            return fail(ErrorKind.STORE_UNREACHABLE, what, "TLS handshake failed: " + cause.getMessage(), false, e);
         }
         if (cause instanceof UnknownHostException) {
-            return fail(ErrorKind.STORE_UNREACHABLE, "unknown host " + cause.getMessage() + " at " + what, true, e);
+            return fail(ErrorKind.STORE_UNREACHABLE, what, "unknown host " + cause.getMessage(), true, e);
         }
         if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
-            return fail(ErrorKind.STORE_UNREACHABLE, "cannot connect (" + cause.getMessage() + ") at " + what, true, e);
+            return fail(ErrorKind.STORE_UNREACHABLE, what, "cannot connect (" + cause.getMessage() + ")", true, e);
         }
         if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException) {
-            return fail(ErrorKind.STORE_UNREACHABLE, "timed out (" + cause.getMessage() + ") at " + what, true, e);
+            return fail(ErrorKind.STORE_UNREACHABLE, what, "timed out (" + cause.getMessage() + ")", true, e);
         }
         if (cause instanceof IOException) {
-            return fail(ErrorKind.STORE_FAILED, "connection failed (" + cause + ") at " + what, true, e);
+            return fail(ErrorKind.STORE_FAILED, what, "connection failed (" + cause + ")", true, e);
         }
         String message = String.valueOf(e.getMessage());
         if (message.contains("credentials")) {
-            return fail(ErrorKind.STORE_ACCESS_DENIED, "no S3 credentials found at " + what
-                    + ": set --s3-access-key and --s3-secret-key (or HOLDFAST_S3_ACCESS_KEY and HOLDFAST_S3_SECRET_KEY)"
-                    + " or configure the AWS default credential chain", false, e);
+            return fail(ErrorKind.STORE_ACCESS_DENIED, what, "no S3 credentials found: set --s3-access-key and"
+                    + " --s3-secret-key (or HOLDFAST_S3_ACCESS_KEY and HOLDFAST_S3_SECRET_KEY) or configure the AWS"
+                    + " default credential chain", false, e);
         }
-        return fail(ErrorKind.STORE_FAILED, "request failed at " + what + ": " + message, e.retryable(), e);
+        return fail(ErrorKind.STORE_FAILED, what, "request failed: " + message, e.retryable(), e);
     }
 
     /** The innermost IOException in the cause chain (the SDK wraps them once or twice). */
@@ -141,8 +141,9 @@ final class S3Errors {
         return found;
     }
 
-    StoreException fail(ErrorKind kind, String message, boolean retryable, Throwable cause) {
-        return new StoreException(kind, redact(store + ": " + message), retryable, cause);
+    /** "{store}: {what}: {problem}", one line, secret removed. */
+    StoreException fail(ErrorKind kind, String what, String problem, boolean retryable, Throwable cause) {
+        return new StoreException(kind, redact(store + ": " + what + ": " + problem), retryable, cause);
     }
 
     /** Belt and braces: no message ever carries the secret, whatever a server echoes back. */

@@ -97,6 +97,11 @@ public final class S3Store implements BlobStore {
         return settings;
     }
 
+    /** The SDK client, for tests in this package that go behind the store's back. */
+    S3Client client() {
+        return s3;
+    }
+
     @Override
     public Optional<ObjectInfo> head(String key) {
         String objectKey = location.objectKey(StoreKeys.requireValid(key));
@@ -153,7 +158,7 @@ public final class S3Store implements BlobStore {
             in.abort();
             closeQuietly(in);
             if (e instanceof IOException io) {
-                throw errors.fail(ErrorKind.STORE_FAILED, "reading GET " + key + " failed: " + io, true, io);
+                throw errors.fail(ErrorKind.STORE_FAILED, "GET " + key, "reading the response failed: " + io, true, io);
             }
             throw (RuntimeException) e;
         }
@@ -197,8 +202,8 @@ public final class S3Store implements BlobStore {
             }
             if (S3Errors.isStatus(e, 409)) {
                 // AWS: another conditional write of this key is in flight. Not "exists" yet: it may still fail.
-                throw errors.fail(ErrorKind.STORE_FAILED, "a concurrent upload of " + key + " is in progress (HTTP 409)",
-                        true, e);
+                throw errors.fail(ErrorKind.STORE_FAILED, "PUT " + key,
+                        "a concurrent upload of the same key is in progress (HTTP 409)", true, e);
             }
             throw errors.map(e, "PUT " + key);
         }
@@ -267,7 +272,7 @@ public final class S3Store implements BlobStore {
             }
             for (S3Object o : page.contents()) {
                 String key = location.storeKey(o.key());
-                if (!key.startsWith(StoreKeys.RESERVED)) {
+                if (StoreKeys.isValid(key)) {
                     sink.accept(new ObjectInfo(key, o.size(), o.lastModified(), o.eTag()));
                 }
             }
@@ -295,7 +300,7 @@ public final class S3Store implements BlobStore {
                 String code = String.valueOf(first.code());
                 ErrorKind kind = code.equals("AccessDenied") ? ErrorKind.STORE_ACCESS_DENIED : ErrorKind.STORE_FAILED;
                 boolean retryable = code.equals("InternalError") || code.equals("SlowDown");
-                throw errors.fail(kind, response.errors().size() + " of " + batch.size() + " deletes failed, first "
+                throw errors.fail(kind, what, response.errors().size() + " of " + batch.size() + " deletes failed, first "
                         + location.storeKey(first.key()) + ": " + code, retryable, null);
             }
         }

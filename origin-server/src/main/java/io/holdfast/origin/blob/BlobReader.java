@@ -1,0 +1,247 @@
+package io.holdfast.origin.blob;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.holdfast.manifest.Digest;
+import io.holdfast.origin.index.Representation;
+import io.holdfast.origin.observe.OriginMetrics;
+import io.holdfast.store.BlobStore;
+import io.holdfast.store.ObjectStream;
+import io.holdfast.store.StoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the bytes of a blob for a response, and never hands out bytes that do not match their digest.
+ *
+ * <ul>
+ * <li>Small blobs (up to {@code maxCachedBlobBytes}) live in a memory cache bounded by bytes, as direct buffers that
+ * are written to sockets without copies. A blob is verified once, when it enters the cache.</li>
+ * <li>Larger blobs of a store with local files are sent zero-copy from the file, verified once per file version
+ * (size, modification time, inode).</li>
+ * <li>Larger blobs of a remote store come from the optional disk cache (verified when written), or are streamed
+ * (see {@link VerifyingCopy}).</li>
+ * </ul>
+ * A blob that fails verification is remembered for a short time so a flood of requests for it does not become a
+ * flood of store reads.
+ */
+public final class BlobReader {
+    private static final Logger LOG = LoggerFactory.getLogger(BlobReader.class);
+    private static final int ENTRY_OVERHEAD = 64;
+    private final BlobStore store;
+    private final long maxCachedBlobBytes;
+    private final Cache<Digest, ByteBuffer> memory;
+    private final Cache<Digest, BlobUnavailableException> recentlyCorrupt;
+    private final Cache<Path, String> verifiedFiles;
+    private final DiskBlobCache disk;
+    private final OriginMetrics metrics;
+
+    /**
+     * @param disk optional cache of large remote blobs on local disk (null: stream them)
+     */
+    public BlobReader(BlobStore store, long cacheBytes, long maxCachedBlobBytes, DiskBlobCache disk, OriginMetrics metrics) {
+        this.store = store;
+        this.maxCachedBlobBytes = cacheBytes == 0 ? -1 : maxCachedBlobBytes;
+        this.memory = Caffeine.newBuilder().maximumWeight(Math.max(1, cacheBytes))
+                .weigher((Digest d, ByteBuffer b) -> b.capacity() + ENTRY_OVERHEAD).build();
+        this.recentlyCorrupt = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(10)).maximumSize(10_000).build();
+        this.verifiedFiles = Caffeine.newBuilder().maximumSize(100_000).build();
+        this.disk = disk;
+        this.metrics = metrics;
+        metrics.gauge("holdfast.origin.cache.bytes", "Bytes held by the memory cache of blobs",
+                () -> memory.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L));
+        metrics.gauge("holdfast.origin.cache.entries", "Blobs held by the memory cache", memory::estimatedSize);
+    }
+
+    /** The cached bytes of a representation, or null; never does I/O, so I/O threads may call it. */
+    public ByteBuffer cached(Representation rep) {
+        ByteBuffer b = memory.getIfPresent(rep.digest);
+        if (b == null) {
+            return null;
+        }
+        metrics.cacheHit();
+        return b.duplicate();
+    }
+
+    /** True when the representation is small enough to be served from memory once loaded. */
+    public boolean cacheable(Representation rep) {
+        return rep.size <= maxCachedBlobBytes;
+    }
+
+    /**
+     * Locates (and loads or verifies) a blob; blocking, for worker threads.
+     *
+     * @throws BlobUnavailableException when the blob is corrupted, missing, or the store failed
+     */
+    public Body open(Representation rep) {
+        BlobUnavailableException corrupt = recentlyCorrupt.getIfPresent(rep.digest);
+        if (corrupt != null) {
+            throw corrupt;
+        }
+        try {
+            if (cacheable(rep)) {
+                return new Body.Memory(memory.get(rep.digest, d -> load(rep)).duplicate());
+            }
+            Optional<Path> local = store.localPath(rep.blobKey);
+            if (local.isPresent()) {
+                return new Body.LocalFile(verifiedFile(rep, local.get()));
+            }
+            if (disk != null) {
+                return new Body.LocalFile(disk.file(rep, this::check));
+            }
+            return new Body.Remote(rep.blobKey);
+        } catch (BlobUnavailableException e) {
+            failed(rep, e);
+            throw e;
+        } catch (StoreException e) {
+            BlobUnavailableException u = new BlobUnavailableException(BlobUnavailableException.Reason.STORE_FAILED,
+                    rep.digest, "store failed reading " + rep.blobKey + ": " + e.getMessage(), e);
+            failed(rep, u);
+            throw u;
+        }
+    }
+
+    /** Records a failure found elsewhere (e.g. a streamed blob that did not match its digest). */
+    public void failed(Representation rep, BlobUnavailableException e) {
+        switch (e.reason()) {
+            case CORRUPT -> {
+                metrics.corruptBlob();
+                recentlyCorrupt.put(rep.digest, e);
+                LOG.error("event=blob_corrupt release=- key={} error=\"{}\"", rep.blobKey, e.getMessage());
+            }
+            case MISSING -> {
+                metrics.missingBlob();
+                LOG.error("event=blob_missing release=- key={}", rep.blobKey);
+            }
+            case STORE_FAILED -> {
+                metrics.storeError();
+                LOG.warn("event=blob_read_failed release=- key={} error=\"{}\"", rep.blobKey, e.getMessage());
+            }
+        }
+    }
+
+    private ByteBuffer load(Representation rep) {
+        metrics.cacheMiss();
+        ByteBuffer buf = ByteBuffer.allocateDirect((int) rep.size);
+        Optional<Path> local = store.localPath(rep.blobKey);
+        try {
+            if (local.isPresent()) {
+                try (FileChannel ch = FileChannel.open(local.get(), StandardOpenOption.READ)) {
+                    if (ch.size() != rep.size) {
+                        throw corrupt(rep, "size " + ch.size() + " instead of " + rep.size);
+                    }
+                    while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                        // keep reading
+                    }
+                }
+            } else {
+                Optional<ObjectStream> s = store.get(rep.blobKey, null);
+                if (s.isEmpty()) {
+                    throw missing(rep);
+                }
+                try (InputStream in = s.get().body()) {
+                    byte[] chunk = new byte[(int) Math.min(64 * 1024, Math.max(1, rep.size))];
+                    int n;
+                    while ((n = in.read(chunk)) > 0) {
+                        if (n > buf.remaining()) {
+                            throw corrupt(rep, "more than " + rep.size + " bytes");
+                        }
+                        buf.put(chunk, 0, n);
+                    }
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw missing(rep);
+        } catch (IOException e) {
+            throw new BlobUnavailableException(BlobUnavailableException.Reason.STORE_FAILED, rep.digest,
+                    "cannot read " + rep.blobKey + ": " + e, e);
+        }
+        if (buf.hasRemaining()) {
+            throw corrupt(rep, "only " + buf.position() + " of " + rep.size + " bytes");
+        }
+        buf.flip();
+        check(rep, sha256(buf.duplicate()));
+        return buf.asReadOnlyBuffer();
+    }
+
+    private Path verifiedFile(Representation rep, Path file) {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw missing(rep);
+        } catch (IOException e) {
+            throw new BlobUnavailableException(BlobUnavailableException.Reason.STORE_FAILED, rep.digest,
+                    "cannot read " + rep.blobKey + ": " + e, e);
+        }
+        String version = attrs.size() + "/" + attrs.lastModifiedTime().toMillis() + "/" + attrs.fileKey();
+        if (version.equals(verifiedFiles.getIfPresent(file))) {
+            return file;
+        }
+        if (attrs.size() != rep.size) {
+            throw corrupt(rep, "size " + attrs.size() + " instead of " + rep.size);
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            MessageDigest sha = sha();
+            ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
+            while (ch.read(chunk) >= 0) {
+                chunk.flip();
+                sha.update(chunk);
+                chunk.clear();
+            }
+            check(rep, sha.digest());
+        } catch (NoSuchFileException e) {
+            throw missing(rep);
+        } catch (IOException e) {
+            throw new BlobUnavailableException(BlobUnavailableException.Reason.STORE_FAILED, rep.digest,
+                    "cannot read " + rep.blobKey + ": " + e, e);
+        }
+        verifiedFiles.put(file, version);
+        return file;
+    }
+
+    /** Throws unless {@code actual} is the representation's digest. */
+    void check(Representation rep, byte[] actual) {
+        if (!Arrays.equals(actual, rep.digest.bytes())) {
+            throw corrupt(rep, "content has sha256 " + Digest.ofBytes(actual));
+        }
+    }
+
+    static byte[] sha256(ByteBuffer bytes) {
+        MessageDigest sha = sha();
+        sha.update(bytes);
+        return sha.digest();
+    }
+
+    static MessageDigest sha() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static BlobUnavailableException corrupt(Representation rep, String what) {
+        return new BlobUnavailableException(BlobUnavailableException.Reason.CORRUPT, rep.digest,
+                "blob " + rep.blobKey + " is corrupted: " + what, null);
+    }
+
+    static BlobUnavailableException missing(Representation rep) {
+        return new BlobUnavailableException(BlobUnavailableException.Reason.MISSING, rep.digest,
+                "blob " + rep.blobKey + " is missing from the store", null);
+    }
+}

@@ -1,0 +1,52 @@
+package io.holdfast.origin.http;
+
+import io.holdfast.origin.blob.BlobReader;
+import io.holdfast.origin.index.Representation;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.nio.ByteBuffer;
+
+/**
+ * Sends the body. Inline documents and cached blobs go straight from their direct buffers on the I/O thread (no
+ * copy, no thread hand-off): the common case. Anything that needs I/O (a cache miss, a large file, a remote
+ * stream) is handed to a worker thread ({@link StoreBodyHandler}). HEAD never touches the blob.
+ */
+public final class BodyHandler implements HttpHandler {
+    private final BlobReader blobs;
+    private final HttpHandler fromStore;
+
+    public BodyHandler(BlobReader blobs, HttpHandler fromStore) {
+        this.blobs = blobs;
+        this.fromStore = fromStore;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        OriginRequest r = OriginRequest.of(exchange);
+        Representation rep = r.representation;
+        boolean ranged = r.rangeFirst >= 0;
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH,
+                ranged ? Long.toString(r.rangeLast - r.rangeFirst + 1) : rep.contentLength);
+        if (exchange.getRequestMethod().equals(Methods.HEAD)) {
+            exchange.endExchange();
+            return;
+        }
+        ByteBuffer body = rep.inlineBody();
+        if (body != null) {
+            r.source = "inline";
+        } else {
+            body = blobs.cached(rep);
+            if (body == null) {
+                exchange.dispatch(fromStore);
+                return;
+            }
+            r.source = "memory";
+        }
+        if (ranged) {
+            body.limit((int) r.rangeLast + 1).position((int) r.rangeFirst);
+        }
+        exchange.getResponseSender().send(body);
+    }
+}

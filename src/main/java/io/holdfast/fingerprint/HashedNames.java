@@ -1,0 +1,115 @@
+package io.holdfast.fingerprint;
+
+import java.util.regex.Pattern;
+
+/**
+ * Recognises file names a bundler has already content-hashed, so they are served under their own name and not
+ * fingerprinted a second time:
+ * <ul>
+ *   <li>Vite / Rollup: {@code index-BxY3z9Ab.js}, {@code codeMirrorModule--QdMvsKi.css}, also with a dot
+ *       ({@code uiMode.CyMfwkXJ.css}): 8 characters of URL-safe base64;</li>
+ *   <li>webpack {@code [name].[contenthash].js} (and {@code main.8a4c3b2e.chunk.js}): 8 to 64 hex characters
+ *       as one dot-separated part; Propshaft, Sprockets and Holdfast itself: {@code name-<hex>.ext};</li>
+ *   <li>esbuild {@code app-ABCDEFGH.js}: 8 characters of upper-case base32;</li>
+ *   <li>Propshaft's explicit marker {@code name-xyz.digested.js}.</li>
+ * </ul>
+ *
+ * <p>A false positive is the dangerous mistake (a name that is not content-addressed would be cached forever
+ * while its bytes change), a false negative only adds a second fingerprint. So a candidate must look random:
+ * hex needs a digit and a letter; base64 needs at least three changes between character classes (upper, lower,
+ * digit, symbol), which 94% of random 8-character strings have and words such as {@code Settings},
+ * {@code vendor01} or {@code myWidget} do not. The publisher also checks a recognised name against earlier
+ * releases and fingerprints it after all if that name ever held other bytes.
+ */
+public final class HashedNames {
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]{8,64}");
+    private static final Pattern BASE64URL_8 = Pattern.compile("[A-Za-z0-9_-]{8}");
+    private static final Pattern BASE32_8 = Pattern.compile("[A-Z2-7]{8}");
+
+    private HashedNames() {
+    }
+
+    /** True if the last segment of {@code path} carries a bundler's content hash. */
+    public static boolean isContentHashed(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        String[] parts = name.split("\\.", -1);
+        // parts[last] is the extension; a name without a dot has no room for a hash part plus an extension
+        for (int i = 0; i < parts.length - 1; i++) {
+            String part = parts[i];
+            if (i > 0 && part.equals("digested")) {
+                return true;
+            }
+            // A whole part may be a hash (main.8a4c3b2e.js); the first part only as hex, since short words
+            // such as "iconSet2" would pass the base64 test where a name begins.
+            if (isHashToken(part, i > 0)) {
+                return true;
+            }
+            if (part.length() >= 10 && hasDashSuffixHash(part)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code name-<hash>}: the hash is the tail after a dash (the hash itself may contain dashes). */
+    private static boolean hasDashSuffixHash(String part) {
+        // Rollup/esbuild hashes are exactly 8 characters and may themselves start with '-' or contain '-'.
+        if (part.length() >= 9 && part.charAt(part.length() - 9) == '-') {
+            String tail = part.substring(part.length() - 8);
+            if (isBase64Hash(tail) || isBase32Hash(tail)) {
+                return true;
+            }
+        }
+        int dash = part.lastIndexOf('-');
+        return dash > 0 && isHex(part.substring(dash + 1));
+    }
+
+    private static boolean isHashToken(String token, boolean allowBase64) {
+        return isHex(token) || (allowBase64 && token.length() == 8 && (isBase64Hash(token) || isBase32Hash(token)));
+    }
+
+    static boolean isHex(String s) {
+        if (!HEX.matcher(s).matches()) {
+            return false;
+        }
+        boolean digit = false;
+        boolean letter = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            digit |= c >= '0' && c <= '9';
+            letter |= c >= 'a' && c <= 'f';
+        }
+        return digit && letter;
+    }
+
+    static boolean isBase64Hash(String s) {
+        if (!BASE64URL_8.matcher(s).matches()) {
+            return false;
+        }
+        int changes = 0;
+        for (int i = 1; i < s.length(); i++) {
+            if (charClass(s.charAt(i)) != charClass(s.charAt(i - 1))) {
+                changes++;
+            }
+        }
+        return changes >= 3;
+    }
+
+    /** esbuild's base32: upper case and digits 2-7; at least one letter so a number is never taken for a hash. */
+    static boolean isBase32Hash(String s) {
+        return BASE32_8.matcher(s).matches() && s.chars().anyMatch(Character::isLetter);
+    }
+
+    private static int charClass(char c) {
+        if (c >= 'a' && c <= 'z') {
+            return 0;
+        }
+        if (c >= 'A' && c <= 'Z') {
+            return 1;
+        }
+        if (c >= '0' && c <= '9') {
+            return 2;
+        }
+        return 3;
+    }
+}

@@ -1,0 +1,120 @@
+package io.holdfast.publish;
+
+import io.holdfast.catalog.ReleaseCatalog;
+import io.holdfast.channel.ChannelRegistry;
+import io.holdfast.manifest.Asset;
+import io.holdfast.manifest.ChannelName;
+import io.holdfast.manifest.Digest;
+import io.holdfast.manifest.ReleaseId;
+import io.holdfast.manifest.ReleaseManifest;
+import io.holdfast.manifest.Variant;
+import io.holdfast.store.BlobStore;
+import io.holdfast.store.StoreKeys;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The releases a publish builds on: the one with the same id (if any), the channel's current one and the newest
+ * few. Their manifests are read before the lease, for what manifests say forever (which variants a content
+ * has, which bytes a served name held). Whether their blobs still exist is only decided after the lease and the
+ * GC gate: {@link #proven} checks that each manifest is still committed (one HEAD per manifest), and a committed
+ * manifest is proof that its blobs exist (invariant 1), which our lease then keeps true. That is how an
+ * incremental publish skips its unchanged files without one request each.
+ */
+final class PriorReleases {
+    private final Optional<ReleaseManifest> sameId;
+    private final Optional<ReleaseManifest> retiredSameId;
+    private final List<ReleaseManifest> manifests;
+
+    private PriorReleases(Optional<ReleaseManifest> sameId, Optional<ReleaseManifest> retiredSameId,
+                          List<ReleaseManifest> manifests) {
+        this.sameId = sameId;
+        this.retiredSameId = retiredSameId;
+        this.manifests = manifests;
+    }
+
+    static PriorReleases load(BlobStore store, ReleaseId id, Optional<ChannelName> channel, int newest) {
+        ReleaseCatalog catalog = new ReleaseCatalog(store);
+        Optional<ReleaseManifest> same = catalog.read(id);
+        Optional<ReleaseManifest> retired = same.isPresent() ? Optional.empty() : catalog.readRetired(id);
+        Map<ReleaseId, ReleaseManifest> chosen = new LinkedHashMap<>();
+        same.ifPresent(m -> chosen.put(m.id(), m));
+        if (channel.isPresent()) {
+            new ChannelRegistry(store).read(channel.get()).map(s -> s.channel().current())
+                    .filter(current -> !chosen.containsKey(current))
+                    .flatMap(catalog::read)
+                    .ifPresent(m -> chosen.put(m.id(), m));
+        }
+        if (newest > 0) {
+            for (ReleaseCatalog.Entry e : catalog.newest(newest)) {
+                if (!chosen.containsKey(e.id())) {
+                    catalog.read(e.id()).ifPresent(m -> chosen.put(m.id(), m));
+                }
+            }
+        }
+        return new PriorReleases(same, retired, List.copyOf(chosen.values()));
+    }
+
+    static PriorReleases none() {
+        return new PriorReleases(Optional.empty(), Optional.empty(), List.of());
+    }
+
+    Optional<ReleaseManifest> sameId() {
+        return sameId;
+    }
+
+    Optional<ReleaseManifest> retiredSameId() {
+        return retiredSameId;
+    }
+
+    List<ReleaseManifest> manifests() {
+        return manifests;
+    }
+
+    /** identity digest → the variants an earlier publish made of that content (possibly none). */
+    Map<Digest, Map<String, Variant>> variantsByContent() {
+        Map<Digest, Map<String, Variant>> out = new HashMap<>();
+        for (ReleaseManifest m : manifests) {
+            for (Asset a : m.assets()) {
+                out.putIfAbsent(a.digest(), a.variants());
+            }
+        }
+        return out;
+    }
+
+    /** served path → digest, for names served as themselves without being entry points (immutable names). */
+    Map<String, Digest> immutableNames() {
+        Map<String, Digest> out = new HashMap<>();
+        for (ReleaseManifest m : manifests) {
+            for (Asset a : m.assets()) {
+                if (!a.entryPoint()) {
+                    out.putIfAbsent(a.servedPath(), a.digest());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The digests proven to exist: those of every manifest still committed now. Call only after the lease is
+     * written and the GC gate passed. One HEAD per manifest.
+     */
+    Set<Digest> proven(BlobStore store, ReleaseId publishing) {
+        Set<Digest> out = new HashSet<>();
+        List<ReleaseManifest> still = new ArrayList<>();
+        for (ReleaseManifest m : manifests) {
+            // Our own release is no proof: a dangling commit of an earlier attempt is exactly what must be repaired.
+            if (!m.id().equals(publishing) && store.head(StoreKeys.release(m.id())).isPresent()) {
+                still.add(m);
+            }
+        }
+        still.forEach(m -> out.addAll(m.digests()));
+        return out;
+    }
+}

@@ -1,0 +1,313 @@
+package io.holdfast.publish;
+
+import io.holdfast.channel.ChannelMover;
+import io.holdfast.error.ErrorKind;
+import io.holdfast.error.HoldfastException;
+import io.holdfast.manifest.Asset;
+import io.holdfast.manifest.ChannelName;
+import io.holdfast.manifest.Digest;
+import io.holdfast.manifest.Documents;
+import io.holdfast.manifest.Lease;
+import io.holdfast.manifest.ReleaseId;
+import io.holdfast.manifest.ReleaseManifest;
+import io.holdfast.store.BlobStore;
+import io.holdfast.store.ConflictException;
+import io.holdfast.store.ObjectInfo;
+import io.holdfast.store.StoreException;
+import io.holdfast.store.StoreKeys;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code holdfast publish}: the publish protocol of docs/DESIGN.md.
+ * <ol>
+ *   <li>Walk, hash, fingerprint and compress locally; the same id already committed with the same content is
+ *       success with nothing uploaded, with other content a {@link ErrorKind#RELEASE_CONFLICT}.</li>
+ *   <li>Write the lease (create-only) listing every digest; only then pass the GC gate.</li>
+ *   <li>Make every blob exist, skipping those of earlier manifests that are still committed now.</li>
+ *   <li>Renew the lease every third of its lifetime meanwhile.</li>
+ *   <li>Commit the manifest (create-only), then confirm the lease is still ours and was never expired; if it was
+ *       lost, start again at 2 with a new lease and check every blob. Then move the channel, delete the lease.</li>
+ * </ol>
+ * A failure anywhere before the commit leaves no visible release; a rerun uploads only what is missing.
+ */
+public final class Publisher {
+    private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final BlobStore store;
+    private final PublishSettings settings;
+    private final Clock clock;
+    private final RenewalTimer timer;
+    private final GcGate.Sleeper sleeper;
+    private final PublishListener listener;
+
+    public Publisher(BlobStore store, PublishSettings settings, Clock clock, RenewalTimer timer, GcGate.Sleeper sleeper,
+                     PublishListener listener) {
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+        this.timer = timer;
+        this.sleeper = sleeper;
+        this.listener = listener;
+    }
+
+    /** With the real timer (ticking every ttl/30) and real waits. */
+    public static Publisher standard(BlobStore store, PublishSettings settings, PublishListener listener) {
+        Duration tick = settings.leaseTtl().dividedBy(30);
+        return new Publisher(store, settings, Clock.systemUTC(),
+                RenewalTimer.every(tick.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : tick),
+                GcGate.Sleeper.REAL, listener);
+    }
+
+    public PublishResult publish(PublishRequest request) {
+        Instant started = clock.instant();
+        ExecutorService cpu = Executors.newFixedThreadPool(settings.threads(), daemon("holdfast-cpu"));
+        ExecutorService io = Executors.newFixedThreadPool(settings.uploads(), daemon("holdfast-upload"));
+        try (ScratchSpace scratch = new ScratchSpace(settings.scratchMemory())) {
+            SourceTree tree = SourceTree.scan(request.dir(), request.exclude(), settings.threads());
+            listener.phase("hashing", tree.files().size(), tree.totalBytes());
+            AtomicInteger hashedFiles = new AtomicInteger();
+            AtomicLong hashedBytes = new AtomicLong();
+            List<FileHasher.HashedFile> hashed = new FileHasher(cpu, settings.threads()).hash(tree.files(),
+                    n -> listener.progress(hashedFiles.incrementAndGet(), hashedBytes.addAndGet(n)));
+
+            ReleaseId id = request.release().orElseGet(() -> {
+                ReleaseId allocated = new ReleaseSequence(store).next();
+                listener.releaseAllocated(allocated);
+                return allocated;
+            });
+            PriorReleases prior = PriorReleases.load(store, id, request.channel(), settings.priorReleases());
+            VariantCompressor compressor = new VariantCompressor(settings.brotliQuality(), settings.gzipLevel(),
+                    settings.compressThreshold());
+            ReleasePlan plan = new ReleasePlanner(settings, cpu, scratch, compressor, listener).plan(hashed, prior);
+            plan.warnings().forEach(w -> LOG.warn("event=publish.unresolved_reference release={} detail=\"{}\"", id, w));
+            LOG.info("event=publish.planned release={} files={} bytes={} blobs={} dir=\"{}\"", id, plan.files(),
+                    plan.bytes(), plan.blobs().size(), tree.root());
+
+            Optional<PublishResult> done = alreadyCommitted(id, plan, prior, request, started);
+            if (done.isPresent()) {
+                return done.get();
+            }
+            return new Protocol(id, plan, prior, request, started, io).run();
+        } finally {
+            cpu.shutdownNow();
+            io.shutdownNow();
+        }
+    }
+
+    /** Step 1's check: the same id committed (or retired) before. */
+    private Optional<PublishResult> alreadyCommitted(ReleaseId id, ReleasePlan plan, PriorReleases prior,
+                                                     PublishRequest request, Instant started) {
+        ReleaseManifest ours = plan.manifest(id, Instant.EPOCH, request.source());
+        if (prior.retiredSameId().isPresent() && !prior.retiredSameId().get().sameContentAs(ours)) {
+            throw conflict(id, prior.retiredSameId().get(), ours, "was retired with");
+        }
+        if (prior.sameId().isEmpty()) {
+            return Optional.empty();
+        }
+        ReleaseManifest existing = prior.sameId().get();
+        if (!existing.sameContentAs(ours)) {
+            throw conflict(id, existing, ours, "is already committed with");
+        }
+        LOG.info("event=publish.already_committed release={} files={}", id, existing.assets().size());
+        ChannelName moved = null;
+        if (request.channel().isPresent()) {
+            Instant at = store.head(StoreKeys.release(id)).map(ObjectInfo::lastModified).orElse(existing.created());
+            moveChannel(request.channel().get(), id, at);
+            moved = request.channel().get();
+        }
+        return Optional.of(new PublishResult(id, existing.assets().size(), existing.totalBytes(), existing.digests().size(),
+                0, 0, seconds(started), true, moved, 0, existing));
+    }
+
+    private static HoldfastException conflict(ReleaseId id, ReleaseManifest existing, ReleaseManifest ours, String verb) {
+        return new HoldfastException(ErrorKind.RELEASE_CONFLICT, "release " + id + " " + verb + " different content ("
+                + firstDifference(existing, ours) + "); a release id never names two contents: publish under a new id");
+    }
+
+    /** A short description of how two manifests differ, naming the first differing path. */
+    static String firstDifference(ReleaseManifest a, ReleaseManifest b) {
+        Map<String, Asset> before = new java.util.TreeMap<>();
+        a.assets().forEach(x -> before.put(x.path(), x));
+        Map<String, Asset> after = new java.util.TreeMap<>();
+        b.assets().forEach(x -> after.put(x.path(), x));
+        for (Map.Entry<String, Asset> e : after.entrySet()) {
+            Asset old = before.get(e.getKey());
+            if (old == null) {
+                return e.getKey() + " is new";
+            }
+            if (!old.equals(e.getValue())) {
+                return e.getKey() + (old.digest().equals(e.getValue().digest()) ? " is published differently" : " changed");
+            }
+        }
+        for (String path : before.keySet()) {
+            if (!after.containsKey(path)) {
+                return path + " is gone";
+            }
+        }
+        return "same files";
+    }
+
+    /** Steps 2 to 5, repeated with a new lease whenever the lease is lost. */
+    private final class Protocol {
+        private final ReleaseId id;
+        private final ReleasePlan plan;
+        private final PriorReleases prior;
+        private final PublishRequest request;
+        private final Instant started;
+        private final BlobUploader uploader;
+        private final List<Digest> digests;
+        private int created;
+        private long bytesCreated;
+        private ObjectInfo commit;
+
+        Protocol(ReleaseId id, ReleasePlan plan, PriorReleases prior, PublishRequest request, Instant started,
+                 ExecutorService io) {
+            this.id = id;
+            this.plan = plan;
+            this.prior = prior;
+            this.request = request;
+            this.started = started;
+            this.uploader = new BlobUploader(store, io, settings.uploads(), settings.headThreshold());
+            this.digests = new ArrayList<>(new java.util.TreeSet<>(plan.blobs().keySet()));
+        }
+
+        PublishResult run() {
+            for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
+                Lease lease = new Lease(id + "-" + randomSuffix(), id, settings.leaseTtl().toSeconds(), 0, digests, false);
+                LeaseKeeper keeper = LeaseKeeper.acquire(store, clock, lease);
+                boolean keepLease = false;
+                try (RenewalTimer.Handle ticking = timer.start(keeper::renewIfDue)) {
+                    if (attempt(keeper, attempt)) {
+                        PublishResult result = finish(attempt);
+                        return result;
+                    }
+                    listener.note("lease lost (" + keeper.lostReason() + "); checking every blob again with a new lease");
+                } catch (LeaseLostException e) {
+                    listener.note("lease lost (" + e.getMessage() + "); checking every blob again with a new lease");
+                } catch (RuntimeException e) {
+                    LOG.warn("event=publish.failed release={} attempt={} committed={} error=\"{}\"", id, attempt,
+                            commit != null, e.getMessage());
+                    throw e;
+                } finally {
+                    keeper.release();
+                }
+            }
+            throw new HoldfastException(ErrorKind.STORE_FAILED, "release " + id + ": lost the publish lease "
+                    + settings.maxAttempts() + " times (the lease lasts " + settings.leaseTtl().toSeconds()
+                    + "s; is this machine pausing, or GC revoking leases?)" + (commit != null
+                    ? "; the release is committed: run 'holdfast publish' again, then 'holdfast verify " + id + "'" : ""));
+        }
+
+        /** @return true if the release is committed and the lease confirmed */
+        private boolean attempt(LeaseKeeper keeper, int attempt) {
+            new GcGate(store, sleeper, listener).await(keeper, id.value());
+            // Proof by committed manifests only on the first attempt: after a lost lease, every blob is checked.
+            Set<Digest> proven = attempt == 1 ? prior.proven(store, id) : Set.of();
+            List<BlobUploader.Blob> todo = new ArrayList<>();
+            long todoBytes = 0;
+            for (Digest d : digests) {
+                if (!proven.contains(d)) {
+                    BlobUploader.Blob b = plan.blobs().get(d);
+                    todo.add(b);
+                    todoBytes += b.size();
+                }
+            }
+            LOG.info("event=publish.uploading release={} attempt={} blobs={} proven={} to_check={} bytes={}", id, attempt,
+                    digests.size(), digests.size() - todo.size(), todo.size(), todoBytes);
+            listener.phase("uploading", todo.size(), todoBytes);
+            AtomicInteger n = new AtomicInteger();
+            AtomicLong b = new AtomicLong();
+            BlobUploader.Stats stats = uploader.upload(todo, keeper,
+                    blob -> listener.progress(n.incrementAndGet(), b.addAndGet(blob.size())));
+            created += stats.created();
+            bytesCreated += stats.bytesCreated();
+            if (keeper.lost()) {
+                return false;
+            }
+            commitManifest(keeper);
+            return keeper.confirm();
+        }
+
+        /** Create-only; finding it there already is fine if it says the same (a repair, or a concurrent twin). */
+        private void commitManifest(LeaseKeeper keeper) {
+            ReleaseManifest manifest = plan.manifest(id, keeper.storeNow(), request.source());
+            String key = StoreKeys.release(id);
+            try {
+                commit = store.compareAndSwap(key, Documents.encode(manifest), Optional.empty());
+                LOG.info("event=publish.committed release={} files={} blobs={} new_blobs={}", id, plan.files(),
+                        digests.size(), created);
+            } catch (ConflictException e) {
+                ReleaseManifest existing = new io.holdfast.catalog.ReleaseCatalog(store).read(id).orElseThrow(() ->
+                        new StoreException(ErrorKind.STORE_FAILED, "store object " + key + " exists but cannot be read", true, e));
+                if (!existing.sameContentAs(manifest)) {
+                    throw conflict(id, existing, manifest, "was committed meanwhile by another publish with");
+                }
+                if (commit == null) {
+                    commit = store.head(key).orElseThrow(() -> new StoreException(ErrorKind.STORE_FAILED,
+                            "store object " + key + " vanished", true, e));
+                }
+                LOG.info("event=publish.commit_exists release={}", id);
+            }
+        }
+
+        private PublishResult finish(int attempts) {
+            ChannelName moved = null;
+            if (request.channel().isPresent()) {
+                moveChannel(request.channel().get(), id, commit.lastModified());
+                moved = request.channel().get();
+            }
+            PublishResult result = new PublishResult(id, plan.files(), plan.bytes(), digests.size(), created, bytesCreated,
+                    seconds(started), false, moved, attempts, plan.manifest(id, commit.lastModified(), request.source()));
+            LOG.info("event=publish.done release={} files={} bytes={} blobs={} new_blobs={} bytes_uploaded={} seconds={} attempts={}",
+                    id, result.files(), result.bytes(), result.blobs(), result.newBlobs(), result.bytesUploaded(),
+                    String.format(java.util.Locale.ROOT, "%.3f", result.seconds()), attempts);
+            return result;
+        }
+    }
+
+    /** After the commit: a failure here leaves a complete release, so the message says what is left to do. */
+    private void moveChannel(ChannelName channel, ReleaseId id, Instant at) {
+        try {
+            new ChannelMover(store, clock).afterPublish(channel, id, at);
+        } catch (HoldfastException e) {
+            throw new HoldfastException(e.kind(), "release " + id + " is committed, but channel " + channel
+                    + " was not moved (" + e.getMessage() + "); run 'holdfast promote " + id + " --channel " + channel + "'", e);
+        }
+    }
+
+    private double seconds(Instant started) {
+        return Duration.between(started, clock.instant()).toNanos() / 1e9;
+    }
+
+    private static String randomSuffix() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,215 @@
+package io.holdfast.publish;
+
+import io.holdfast.error.ErrorKind;
+import io.holdfast.error.HoldfastException;
+import io.holdfast.fingerprint.ContentTypes;
+import io.holdfast.fingerprint.FingerprintedFile;
+import io.holdfast.fingerprint.Fingerprinter;
+import io.holdfast.fingerprint.SourceAsset;
+import io.holdfast.manifest.Asset;
+import io.holdfast.manifest.Digest;
+import io.holdfast.manifest.Variant;
+import io.holdfast.store.Payload;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publish protocol step 1, the local part: fingerprints the hashed files, rewrites CSS/JS references, makes the
+ * precompressed variants, and collects every blob with the source of its bytes. Nothing here touches the store:
+ * what earlier releases know comes in as {@link PriorReleases}.
+ */
+final class ReleasePlanner {
+    private final PublishSettings settings;
+    private final ExecutorService cpu;
+    private final ScratchSpace scratch;
+    private final VariantCompressor compressor;
+    private final PublishListener listener;
+
+    ReleasePlanner(PublishSettings settings, ExecutorService cpu, ScratchSpace scratch, VariantCompressor compressor,
+                   PublishListener listener) {
+        this.settings = settings;
+        this.cpu = cpu;
+        this.scratch = scratch;
+        this.compressor = compressor;
+        this.listener = listener;
+    }
+
+    ReleasePlan plan(List<FileHasher.HashedFile> hashed, PriorReleases prior) {
+        Map<String, FileHasher.HashedFile> byPath = new LinkedHashMap<>();
+        List<SourceAsset> inputs = new ArrayList<>(hashed.size());
+        for (FileHasher.HashedFile h : hashed) {
+            byPath.put(h.source().path(), h);
+            inputs.add(new SourceAsset(h.source().path(), h.digest(), h.size(), new FileContent(h.source())));
+        }
+        Fingerprinter.Result fp = fingerprint(inputs, prior);
+
+        Map<String, Variant> noVariants = Map.of();
+        Map<Digest, Map<String, Variant>> known = prior.variantsByContent();
+        Map<Digest, BlobUploader.Blob> blobs = new LinkedHashMap<>();
+        List<Pending> toCompress = new ArrayList<>();
+        Set<Digest> compressing = new HashSet<>();
+        List<Asset> assets = new ArrayList<>(fp.files().size());
+        Map<String, Map<String, Variant>> variantsOf = new LinkedHashMap<>();
+        long bytes = 0;
+        for (FingerprintedFile f : fp.files()) {
+            FileHasher.HashedFile h = byPath.get(f.path());
+            String type = ContentTypes.forPath(f.path());
+            BlobUploader.Source identity = f.isRewritten()
+                    ? () -> new Payload(null, f.rewritten(), f.rewritten().length, f.digest())
+                    : () -> Payload.ofFile(h.source().file(), h.size(), h.digest());
+            blobs.putIfAbsent(f.digest(), new BlobUploader.Blob(f.digest(), f.size(), false, identity));
+            bytes += f.size();
+            if (!compressor.wants(type, f.size())) {
+                variantsOf.put(f.path(), noVariants);
+            } else if (known.containsKey(f.digest())) {
+                Map<String, Variant> reused = known.get(f.digest());
+                variantsOf.put(f.path(), reused);
+                reused.forEach((enc, v) -> blobs.putIfAbsent(v.digest(),
+                        new BlobUploader.Blob(v.digest(), v.size(), true, () -> recreate(identity, enc, v, f.path()))));
+            } else {
+                variantsOf.put(f.path(), null); // filled in after compression
+                if (compressing.add(f.digest())) {
+                    toCompress.add(new Pending(f, identity));
+                }
+            }
+        }
+        Map<Digest, Map<String, ScratchSpace.StagedBlob>> made = compressAll(toCompress);
+        for (FingerprintedFile f : fp.files()) {
+            Map<String, Variant> variants = variantsOf.get(f.path());
+            if (variants == null) {
+                Map<String, Variant> v = new LinkedHashMap<>();
+                made.get(f.digest()).forEach((enc, staged) -> {
+                    v.put(enc, new Variant(staged.digest(), staged.size()));
+                    blobs.putIfAbsent(staged.digest(), new BlobUploader.Blob(staged.digest(), staged.size(), false, staged::payload));
+                });
+                variants = v;
+            }
+            String type = ContentTypes.forPath(f.path());
+            assets.add(new Asset(settings.prefix() + f.path(), settings.prefix() + f.servedPath(), f.digest(), f.size(),
+                    type, f.digest().integrity(), f.entryPoint(), variants));
+        }
+        return new ReleasePlan(assets, blobs, bytes, fp.unresolved());
+    }
+
+    /**
+     * Fingerprints; a name that looks bundler-hashed but served other bytes in an earlier release is not
+     * content-addressed after all, and is fingerprinted in a second pass (invariant 3).
+     */
+    private Fingerprinter.Result fingerprint(List<SourceAsset> inputs, PriorReleases prior) {
+        Fingerprinter.Result first = new Fingerprinter(settings.entryPoints(), settings.prefix(), Set.of()).fingerprint(inputs);
+        Map<String, Digest> immutable = prior.immutableNames();
+        Set<String> force = new HashSet<>();
+        for (FingerprintedFile f : first.files()) {
+            if (!f.entryPoint() && f.servedPath().equals(f.path())) {
+                Digest before = immutable.get(settings.prefix() + f.servedPath());
+                if (before != null && !before.equals(f.digest())) {
+                    force.add(f.path());
+                }
+            }
+        }
+        if (force.isEmpty()) {
+            return first;
+        }
+        return new Fingerprinter(settings.entryPoints(), settings.prefix(), force).fingerprint(inputs);
+    }
+
+    private record Pending(FingerprintedFile file, BlobUploader.Source identity) {
+    }
+
+    private Map<Digest, Map<String, ScratchSpace.StagedBlob>> compressAll(List<Pending> pending) {
+        Map<Digest, Map<String, ScratchSpace.StagedBlob>> out = new java.util.concurrent.ConcurrentHashMap<>();
+        if (pending.isEmpty()) {
+            return out;
+        }
+        long total = pending.stream().mapToLong(p -> p.file().size()).sum();
+        listener.phase("compressing", pending.size(), total);
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        AtomicLong doneBytes = new AtomicLong();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < Math.min(settings.threads(), pending.size()); w++) {
+            workers.add(cpu.submit(() -> {
+                for (int i = next.getAndIncrement(); i < pending.size(); i = next.getAndIncrement()) {
+                    Pending p = pending.get(i);
+                    try {
+                        out.put(p.file().digest(), compressor.compress(p.identity().payload(), scratch));
+                    } catch (IOException e) {
+                        throw new HoldfastException(ErrorKind.BAD_INPUT, "cannot compress " + p.file().path() + ": " + e.getMessage(), e);
+                    }
+                    listener.progress(done.incrementAndGet(), doneBytes.addAndGet(p.file().size()));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : workers) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                next.set(pending.size());
+                throw new HoldfastException(ErrorKind.INTERNAL, "interrupted while compressing", e);
+            } catch (ExecutionException e) {
+                next.set(pending.size());
+                throw e.getCause() instanceof RuntimeException re ? re
+                        : new HoldfastException(ErrorKind.INTERNAL, "compression failed: " + e.getCause(), e.getCause());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The bytes of a variant an earlier release made, needed only if its blob has gone from the store. Compression
+     * is deterministic for one encoder and setting; if this publish's settings give other bytes, the blob cannot
+     * be recreated and the publish stops before claiming success.
+     */
+    private Payload recreate(BlobUploader.Source identity, String encoding, Variant wanted, String path) throws IOException {
+        ScratchSpace.StagedBlob staged = compressor.recreate(identity.payload(), scratch, encoding);
+        if (staged == null || !staged.digest().equals(wanted.digest())) {
+            throw new HoldfastException(ErrorKind.STORE_FAILED, "the " + encoding + " variant of " + path + " (blob "
+                    + wanted.digest() + ", made by an earlier publish) is missing from the store and these compression"
+                    + " settings do not recreate it; publish again (the next run compresses afresh)");
+        }
+        return staged.payload();
+    }
+
+    /** Reads a source file again for fingerprinting (whole, or only its tail). */
+    private record FileContent(SourceFile file) implements SourceAsset.Content {
+        @Override
+        public byte[] read() throws IOException {
+            return Files.readAllBytes(file.file());
+        }
+
+        @Override
+        public byte[] readTail(int max) throws IOException {
+            try (FileChannel ch = FileChannel.open(file.file(), StandardOpenOption.READ)) {
+                long size = ch.size();
+                int n = (int) Math.min(size, max);
+                ByteBuffer buf = ByteBuffer.allocate(n);
+                long pos = size - n;
+                while (buf.hasRemaining()) {
+                    int r = ch.read(buf, pos + buf.position());
+                    if (r < 0) {
+                        break;
+                    }
+                }
+                byte[] out = new byte[buf.position()];
+                buf.flip().get(out);
+                return out;
+            }
+        }
+    }
+}
