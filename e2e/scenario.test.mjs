@@ -115,8 +115,8 @@ function scenario(name) {
     async function startOrigin() {
       const port = await freePort();
       const adminPort = await freePort();
-      const { command, args, env } = holdfast.serveCommand('--port', String(port), '--admin-port', String(adminPort),
-        '--channel', CHANNEL, ...SERVE_ARGS);
+      const { command, args, env } = holdfast.serveCommand('--bind', '127.0.0.1', '--port', String(port),
+        '--admin-port', String(adminPort), '--channel', CHANNEL, '--origin-id', `e2e-${name}`, ...SERVE_ARGS);
       origin = processes.start('origin', command, args, { env });
       origin.url = `http://127.0.0.1:${port}`;
       origin.admin = `http://127.0.0.1:${adminPort}`;
