@@ -18,6 +18,11 @@ import picocli.CommandLine.Command;
             PromoteCommand.class,
             RollbackCommand.class,
             ChannelsCommand.class,
+            ServeCommand.class,
+            GcCommand.class,
+            PinCommand.class,
+            UnpinCommand.class,
+            RestoreCommand.class,
         })
 public final class Main {
 
