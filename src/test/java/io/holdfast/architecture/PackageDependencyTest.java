@@ -28,6 +28,7 @@ class PackageDependencyTest {
             Map.entry("store.s3", Set.of("error", "manifest", "store")),
             Map.entry("config", Set.of("error", "manifest", "store", "store.fs", "store.s3")),
             Map.entry("fingerprint", Set.of("error", "manifest")),
+            // Reading releases from a store: shared by publish, channels, verify, GC and the commands.
             Map.entry("catalog", Set.of("error", "manifest", "store")),
             Map.entry("channel", Set.of("error", "manifest", "store", "catalog")),
             Map.entry("verify", Set.of("error", "manifest", "store", "catalog")),

@@ -37,8 +37,13 @@ public final class StoreOptions {
                 Optional.ofNullable(accessKey), Optional.ofNullable(secretKey));
     }
 
-    /** Opens the store; writers create a missing filesystem store, readers report it. */
+    /**
+     * Opens the store; writers create a missing filesystem store, readers report it. With
+     * {@code HOLDFAST_STORE_STATS=FILE} set (benchmarks), the store's calls are counted into that file on close.
+     */
     public BlobStore open(boolean forWriting) {
-        return StoreFactory.open(config(), forWriting);
+        BlobStore store = StoreFactory.open(config(), forWriting);
+        String stats = System.getenv("HOLDFAST_STORE_STATS");
+        return stats == null || stats.isBlank() ? store : new CountingStore(store, java.nio.file.Path.of(stats));
     }
 }

@@ -141,17 +141,17 @@ public final class S3Store implements BlobStore {
             long size = range == null || contentRange == null ? r.contentLength() : totalSize(contentRange, key);
             ObjectInfo info = new ObjectInfo(key, size, r.lastModified(), r.eTag());
             if (range == null) {
-                return Optional.of(new ObjectStream(info, null, in));
+                return Optional.of(new ObjectStream(info, null, new ResponseBody(in, in, size)));
             }
             if (range.last() >= size) {
                 throw new IllegalArgumentException("range " + range.first() + "-" + range.last() + " beyond size "
                         + size + " of " + key);
             }
-            InputStream body = in;
+            InputStream body = new ResponseBody(in, in, range.length());
             if (contentRange == null) {
                 // The server ignored Range and sent the whole object: cut the range out ourselves.
                 ByteStreams.skipFully(in, range.first());
-                body = ByteStreams.limit(in, range.length());
+                body = new ResponseBody(ByteStreams.limit(in, range.length()), in, range.length());
             }
             return Optional.of(new ObjectStream(info, range, body));
         } catch (IOException | RuntimeException e) {
