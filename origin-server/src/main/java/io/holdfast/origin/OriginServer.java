@@ -287,6 +287,11 @@ public final class OriginServer implements AutoCloseable {
         admin.stop();
         index.close();
         indexThread.shutdownNow();
+        try {
+            indexThread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         gcMetrics.close();
         registry.close();
         if (started) {
