@@ -157,6 +157,21 @@ function scenario(name) {
       return ms;
     }
 
+    /** The sum of every series of a counter on the origin's /metrics (Prometheus text format). */
+    async function metric(name, labels = '') {
+      const response = await request(`${origin.admin}/metrics`);
+      assert.equal(response.status, 200, response.describe());
+      let sum = 0;
+      for (const line of response.body.split('\n')) {
+        const m = line.match(/^([a-z_]+)(\{[^}]*\})? ([0-9.eE+-]+)$/);
+        if (m && m[1] === name && (m[2] || '').includes(labels)) {
+          sum += Number(m[3]);
+        }
+      }
+      return sum;
+    }
+    const NOT_FOUND = 'holdfast_origin_fingerprinted_not_found_total';
+
     step('1. publish v1 (A) and promote it: the page runs its script, applies its stylesheet, loads its font and image',
       async (t) => {
         await publish('v1');
@@ -190,12 +205,19 @@ function scenario(name) {
         const v1 = gc.releases.find((r) => r.id === 'v1');
         assert.equal(v1?.action, 'keep', `GC with ${KEEP_V1.join(' ')} should keep v1: ${JSON.stringify(gc.releases)}`);
         t.diagnostic(`gc kept v1: ${v1.reasons.join('; ')}`);
+        const v1Hits = await metric('holdfast_origin_release_hits_total', 'release="v1"');
         await expectRenders(`${base}/`, 'v1', {
           document: oldTabV1, shot: '2-v1-old-tab.png',
           caption: 'step 2: old tab of v1 (its HTML from step 1), after v2 was promoted and GC ran',
         });
+        if (!viaCdn) {
+          // The origin sees old pages being used: what GC's --keep-served-within relies on.
+          assert.ok(await metric('holdfast_origin_release_hits_total', 'release="v1"') > v1Hits,
+            'the origin should count the old tab\'s requests as hits of release v1');
+        }
         await expectRenders(`${base}/`, 'v2', { shot: '2-v2-current.png', caption: `step 2: ${base}/ → production = v2` });
         await expectRenders(`${base}/_releases/v1/`, 'v1');
+        assert.equal(await metric(NOT_FOUND), 0, 'no page so far asked for a fingerprinted asset the origin lacks');
       });
 
     step('3. publish v3 (C) and v4 (D), promote v4, GC dropping v1: v1\'s own assets answer 404; v2, v3, v4 render; verify is clean',
@@ -259,8 +281,17 @@ function scenario(name) {
         await expectRenders(`${base}/_releases/v3/`, 'v3');
         await expectRenders(`${base}/`, 'v4', { shot: '3-v4-current.png', caption: `step 3: ${base}/ → production = v4` });
 
-        if (!viaCdn) {
-          // The old tab of v1 now: exactly v1's own assets fail, with 404.
+        if (viaCdn) {
+          // The edge still holds v1's assets (cached for a year as immutable): the old tab keeps working there.
+          const seen = await expectRenders(`${base}/`, 'v1', {
+            document: oldTabV1, shot: '3-v1-old-tab-after-gc-via-cdn.png',
+            caption: 'step 3: old tab of v1 after GC, through nginx: its assets come from the cache',
+          });
+          const misses = seen.requests.filter((r) => r.type !== 'document' && r.cache !== 'HIT');
+          assert.deepEqual(misses.map(describeRequest), [], 'v1\'s assets should all come from the nginx cache');
+        } else {
+          // The old tab of v1 now: exactly v1's own assets fail, with 404, and the origin's metrics show it.
+          const notFoundBefore = await metric(NOT_FOUND);
           const seen = await observePage(browser, `${base}/`, {
             document: oldTabV1, screenshot: join(shots, '3-v1-old-tab-after-gc.png'),
             caption: 'step 3: old tab of v1 after GC dropped v1: its own script and stylesheet are gone (404)',
@@ -272,6 +303,10 @@ function scenario(name) {
           for (const r of failures) {
             assert.equal(r.status ?? r.askedAgainStatus, 404, `should be a 404: ${describeRequest(r)}`);
           }
+          // Each failed request of the page, plus each time the report asked again, is one fingerprinted 404.
+          const asked = failures.length + failures.filter((r) => r.askedAgain).length;
+          assert.equal(await metric(NOT_FOUND) - notFoundBefore, asked,
+            `${NOT_FOUND} should count the old tab's ${asked} fingerprinted 404s`);
         }
 
         await holdfast.cli('verify');
