@@ -80,6 +80,7 @@ public final class OriginServer implements AutoCloseable {
     private final JvmGcMetrics gcMetrics;
     private final String storeDescription;
     private volatile boolean closed;
+    private volatile boolean started;
     private URI url;
     private URI adminUrl;
 
@@ -167,12 +168,19 @@ public final class OriginServer implements AutoCloseable {
     /** Loads the index (a failure is logged and retried), then listens on both ports. */
     public static OriginServer start(OriginConfig config, BlobStore store, Clock clock) {
         OriginServer s = new OriginServer(config, store, clock);
-        s.index.start();
-        IndexSnapshot first = s.index.snapshot();
-        s.server.start();
-        s.admin.start();
+        IndexSnapshot first;
+        try {
+            s.index.start();
+            first = s.index.snapshot();
+            s.server.start();
+            s.admin.start();
+        } catch (RuntimeException e) {
+            s.close(); // threads already started must not outlive a failed start
+            throw e;
+        }
         s.url = url(s.server);
         s.adminUrl = url(s.admin);
+        s.started = true;
         if (s.reporter != null) {
             long every = Math.max(1, config.accessReportInterval().toMillis());
             s.reportThread.scheduleWithFixedDelay(s.reporter::report, every, every, TimeUnit.MILLISECONDS);
@@ -254,7 +262,7 @@ public final class OriginServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (reporter != null) {
+        if (reporter != null && started) {
             reporter.report();
         }
         server.stop();
@@ -272,7 +280,9 @@ public final class OriginServer implements AutoCloseable {
         indexThread.shutdownNow();
         gcMetrics.close();
         registry.close();
-        LOG.info("event=origin_stopped release=-");
+        if (started) {
+            LOG.info("event=origin_stopped release=-");
+        }
     }
 
     private static URI url(Undertow u) {
