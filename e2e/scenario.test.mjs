@@ -33,6 +33,13 @@ const KEEP_V1 = ['--keep-last', '2'];
 const DROP_V1 = ['--keep-last', '3', '--keep-within', '0s', '--keep-channel-history', '1',
   '--keep-served-within', '0s', '--retire-for', '0s', '--grace', '0s'];
 
+// The screenshots docs/WALKTHROUGH.md shows, by configuration (e2e/run --update-docs copies them).
+const DOC_SHOTS = {
+  fs: ['1-v1-current.png', '2-v1-old-tab.png', '2-v2-current.png', '3-v4-current.png', '3-v1-old-tab-after-gc.png',
+    '4-v3-after-rollback.png'],
+  cdn: ['3-v1-old-tab-after-gc-via-cdn.png'],
+};
+
 const CONFIG_TITLES = {
   fs: 'filesystem store',
   s3: 'S3 store (S3Proxy in its own process)',
@@ -321,10 +328,9 @@ function scenario(name) {
         await expectRenders(`${base}/_releases/v4/`, 'v4');
         const exit = await processes.stop(origin);
         assert.equal(exit.forced, undefined, `the origin did not stop within 10 s of SIGTERM: ${JSON.stringify(exit)}`);
-        if (name === 'fs' && process.env.E2E_UPDATE_DOCS) {
+        if (process.env.E2E_UPDATE_DOCS && DOC_SHOTS[name]) {
           mkdirSync(DOCS, { recursive: true });
-          for (const shot of ['1-v1-current.png', '2-v1-old-tab.png', '2-v2-current.png', '3-v4-current.png',
-            '3-v1-old-tab-after-gc.png', '4-v3-after-rollback.png']) {
+          for (const shot of DOC_SHOTS[name]) {
             copyFileSync(join(shots, shot), join(DOCS, shot));
           }
         }
