@@ -10,6 +10,8 @@ import io.holdfast.store.s3.S3Settings;
 import io.holdfast.store.s3.S3Store;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /** Opens the store a {@link StoreConfig} names, wrapped in a {@link RetryingStore}. */
 public final class StoreFactory {
@@ -26,12 +28,29 @@ public final class StoreFactory {
 
     /** As {@link #open(StoreConfig, boolean)}, retrying (the opening too) as {@code retries} says. */
     public static BlobStore open(StoreConfig config, boolean forWriting, RetryLoop retries) {
+        return open(config, forWriting, retries, Optional.empty());
+    }
+
+    /**
+     * As {@link #open(StoreConfig, boolean, RetryLoop)}, with every S3 request bounded by {@code attemptTimeout}:
+     * no call then takes longer than {@code retries.policy().maxElapsed()} plus one {@code attemptTimeout}.
+     * (Filesystem calls have no timeout.)
+     */
+    public static BlobStore open(StoreConfig config, boolean forWriting, RetryLoop retries,
+                                 Optional<Duration> attemptTimeout) {
         String uri = config.uri();
         if (config.isS3()) {
-            S3Settings settings = S3Settings.from(config);
+            S3Settings defaults = s3Settings(config);
+            S3Settings settings = attemptTimeout.map(defaults::withAttemptTimeout).orElse(defaults);
             return new RetryingStore(retries.run("open", uri, attempt -> S3Store.open(settings, forWriting)), retries);
         }
         return new RetryingStore(new FileSystemStore(directory(uri), forWriting), retries);
+    }
+
+    /** The S3 settings of an {@code s3://} config, with default sizes and timeouts. */
+    public static S3Settings s3Settings(StoreConfig config) {
+        return S3Settings.of(config.uri(), config.endpoint(), config.region(), config.pathStyle(), config.accessKey(),
+                config.secretKey());
     }
 
     private static Path directory(String uri) {

@@ -1,5 +1,6 @@
 package io.holdfast.gc;
 
+import io.holdfast.channel.ChannelRegistry;
 import io.holdfast.manifest.AccessReport;
 import io.holdfast.manifest.Channel;
 import io.holdfast.manifest.Documents;
@@ -41,15 +42,8 @@ final class RetentionReader {
 
     /** Every channel; one GC cannot read stops the run, since its current release must never be removed. */
     static List<Channel> channels(BlobStore store, GcRunLock lock) {
-        List<Channel> channels = new ArrayList<>();
-        for (ObjectInfo info : listed(store, StoreKeys.CHANNELS)) {
-            if (StoreKeys.nameIn(StoreKeys.CHANNELS, info.key()).isEmpty()) {
-                continue;
-            }
-            lock.checkpoint();
-            store.read(info.key()).ifPresent(v -> channels.add(Documents.decode(v.content(), Channel.class, info.key())));
-        }
-        return channels;
+        lock.checkpoint();
+        return new ChannelRegistry(store).list().stream().map(ChannelRegistry.Stored::channel).toList();
     }
 
     /** Every pin; the key alone names the release, so an unreadable pin document still protects it. */

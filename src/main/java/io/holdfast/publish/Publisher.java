@@ -80,26 +80,14 @@ public final class Publisher {
         ExecutorService cpu = Executors.newFixedThreadPool(settings.threads(), daemon("holdfast-cpu"));
         ExecutorService io = Executors.newFixedThreadPool(settings.uploads(), daemon("holdfast-upload"));
         try (ScratchSpace scratch = new ScratchSpace(settings.scratchMemory())) {
-            SourceTree tree = SourceTree.scan(request.dir(), request.exclude(), settings.threads());
-            listener.phase("hashing", tree.files().size(), tree.totalBytes());
-            AtomicInteger hashedFiles = new AtomicInteger();
-            AtomicLong hashedBytes = new AtomicLong();
-            List<FileHasher.HashedFile> hashed = new FileHasher(cpu, settings.threads()).hash(tree.files(),
-                    n -> listener.progress(hashedFiles.incrementAndGet(), hashedBytes.addAndGet(n)));
-
+            List<FileHasher.HashedFile> hashed = walkAndHash(request, cpu);
             ReleaseId id = request.release().orElseGet(() -> {
                 ReleaseId allocated = new ReleaseSequence(store).next();
                 listener.releaseAllocated(allocated);
                 return allocated;
             });
             PriorReleases prior = PriorReleases.load(store, id, request.channel(), settings.priorReleases());
-            VariantCompressor compressor = new VariantCompressor(settings.brotliQuality(), settings.gzipLevel(),
-                    settings.compressThreshold());
-            ReleasePlan plan = new ReleasePlanner(settings, cpu, scratch, compressor, listener).plan(hashed, prior);
-            plan.warnings().forEach(w -> LOG.warn("event=publish.unresolved_reference release={} detail=\"{}\"", id, w));
-            LOG.info("event=publish.planned release={} files={} bytes={} blobs={} dir=\"{}\"", id, plan.files(),
-                    plan.bytes(), plan.blobs().size(), tree.root());
-
+            ReleasePlan plan = plan(id.value(), hashed, prior, cpu, scratch);
             Optional<PublishResult> done = alreadyCommitted(id, plan, prior, request, started);
             if (done.isPresent()) {
                 return done.get();
@@ -109,6 +97,46 @@ public final class Publisher {
             cpu.shutdownNow();
             io.shutdownNow();
         }
+    }
+
+    /**
+     * {@code --dry-run}: the local work of a publish (walk, hash, fingerprint, compress) without touching the
+     * store. Every blob counts as new; the release id is the one asked for, or null for {@code auto}.
+     */
+    public PublishResult dryRun(PublishRequest request) {
+        Instant started = clock.instant();
+        ExecutorService cpu = Executors.newFixedThreadPool(settings.threads(), daemon("holdfast-cpu"));
+        try (ScratchSpace scratch = new ScratchSpace(settings.scratchMemory())) {
+            List<FileHasher.HashedFile> hashed = walkAndHash(request, cpu);
+            String label = request.release().map(ReleaseId::value).orElse("auto");
+            ReleasePlan plan = plan(label, hashed, PriorReleases.none(), cpu, scratch);
+            ReleaseManifest manifest = plan.manifest(request.release().orElse(ReleaseId.of("dry-run")), started, request.source());
+            long blobBytes = plan.blobs().values().stream().mapToLong(BlobUploader.Blob::size).sum();
+            return new PublishResult(request.release().orElse(null), plan.files(), plan.bytes(), plan.blobs().size(),
+                    plan.blobs().size(), blobBytes, seconds(started), false, null, 0, manifest);
+        } finally {
+            cpu.shutdownNow();
+        }
+    }
+
+    private List<FileHasher.HashedFile> walkAndHash(PublishRequest request, ExecutorService cpu) {
+        SourceTree tree = SourceTree.scan(request.dir(), request.exclude(), settings.threads());
+        listener.phase("hashing", tree.files().size(), tree.totalBytes());
+        AtomicInteger hashedFiles = new AtomicInteger();
+        AtomicLong hashedBytes = new AtomicLong();
+        return new FileHasher(cpu, settings.threads()).hash(tree.files(),
+                n -> listener.progress(hashedFiles.incrementAndGet(), hashedBytes.addAndGet(n)));
+    }
+
+    private ReleasePlan plan(String release, List<FileHasher.HashedFile> hashed, PriorReleases prior, ExecutorService cpu,
+                             ScratchSpace scratch) {
+        VariantCompressor compressor = new VariantCompressor(settings.brotliQuality(), settings.gzipLevel(),
+                settings.compressThreshold());
+        ReleasePlan plan = new ReleasePlanner(settings, cpu, scratch, compressor, listener).plan(hashed, prior);
+        plan.warnings().forEach(w -> LOG.warn("event=publish.unresolved_reference release={} detail=\"{}\"", release, w));
+        LOG.info("event=publish.planned release={} files={} bytes={} blobs={} reused_manifests={}", release, plan.files(),
+                plan.bytes(), plan.blobs().size(), prior.manifests().size());
+        return plan;
     }
 
     /** Step 1's check: the same id committed (or retired) before. */
@@ -141,27 +169,24 @@ public final class Publisher {
                 + firstDifference(existing, ours) + "); a release id never names two contents: publish under a new id");
     }
 
-    /** A short description of how two manifests differ, naming the first differing path. */
+    /** A short description of how two manifests differ, naming up to three differing paths. */
     static String firstDifference(ReleaseManifest a, ReleaseManifest b) {
         Map<String, Asset> before = new java.util.TreeMap<>();
         a.assets().forEach(x -> before.put(x.path(), x));
         Map<String, Asset> after = new java.util.TreeMap<>();
         b.assets().forEach(x -> after.put(x.path(), x));
-        for (Map.Entry<String, Asset> e : after.entrySet()) {
-            Asset old = before.get(e.getKey());
-            if (old == null) {
-                return e.getKey() + " is new";
+        java.util.TreeSet<String> differ = new java.util.TreeSet<>();
+        after.forEach((path, asset) -> {
+            if (!asset.equals(before.get(path))) {
+                differ.add(path);
             }
-            if (!old.equals(e.getValue())) {
-                return e.getKey() + (old.digest().equals(e.getValue().digest()) ? " is published differently" : " changed");
-            }
+        });
+        before.keySet().stream().filter(p -> !after.containsKey(p)).forEach(differ::add);
+        if (differ.isEmpty()) {
+            return "same files";
         }
-        for (String path : before.keySet()) {
-            if (!after.containsKey(path)) {
-                return path + " is gone";
-            }
-        }
-        return "same files";
+        String some = differ.stream().limit(3).collect(java.util.stream.Collectors.joining(", "));
+        return differ.size() + (differ.size() == 1 ? " file differs: " : " files differ, e.g. ") + some;
     }
 
     /** Steps 2 to 5, repeated with a new lease whenever the lease is lost. */
@@ -215,7 +240,7 @@ public final class Publisher {
                     ? "; the release is committed: run 'holdfast publish' again, then 'holdfast verify " + id + "'" : ""));
         }
 
-        /** @return true if the release is committed and the lease confirmed */
+        /** @return true if the release is committed and the lease confirmed; false if the lease was lost */
         private boolean attempt(LeaseKeeper keeper, int attempt) {
             new GcGate(store, sleeper, listener).await(keeper, id.value());
             // Proof by committed manifests only on the first attempt: after a lost lease, every blob is checked.
@@ -238,7 +263,9 @@ public final class Publisher {
                     blob -> listener.progress(n.incrementAndGet(), b.addAndGet(blob.size())));
             created += stats.created();
             bytesCreated += stats.bytesCreated();
-            if (keeper.lost()) {
+            // A renewal just before the commit: a lease lost during the uploads is noticed before anything
+            // becomes visible (the confirmation after the commit covers the moment in between).
+            if (!keeper.renew()) {
                 return false;
             }
             commitManifest(keeper);

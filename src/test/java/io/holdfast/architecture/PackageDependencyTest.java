@@ -28,12 +28,14 @@ class PackageDependencyTest {
             Map.entry("store.s3", Set.of("error", "manifest", "store")),
             Map.entry("config", Set.of("error", "manifest", "store", "store.fs", "store.s3")),
             Map.entry("fingerprint", Set.of("error", "manifest")),
-            Map.entry("channel", Set.of("error", "manifest", "store")),
-            Map.entry("verify", Set.of("error", "manifest", "store")),
-            Map.entry("publish", Set.of("error", "manifest", "store", "fingerprint", "channel")),
+            // Reading releases from a store: shared by publish, channels, verify, GC and the commands.
+            Map.entry("catalog", Set.of("error", "manifest", "store")),
+            Map.entry("channel", Set.of("error", "manifest", "store", "catalog")),
+            Map.entry("verify", Set.of("error", "manifest", "store", "catalog")),
+            Map.entry("publish", Set.of("error", "manifest", "store", "catalog", "fingerprint", "channel")),
             // Retention is a pure function of documents: no store access, so it can be tested by table.
             Map.entry("retention", Set.of("error", "manifest")),
-            Map.entry("gc", Set.of("error", "manifest", "store", "retention", "channel")));
+            Map.entry("gc", Set.of("error", "manifest", "store", "catalog", "retention", "channel")));
 
     private static final Pattern PACKAGE = Pattern.compile("^package io\\.holdfast\\.([a-z0-9.]+);", Pattern.MULTILINE);
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.holdfast\\.([a-z0-9.]+)\\.[A-Z]", Pattern.MULTILINE);

@@ -96,6 +96,18 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void streamsClosedHalfWayLeaveTheStoreUsable() throws IOException {
+        byte[] content = random(3 * 1024 * 1024, 4);
+        store.putIfAbsent("blobs/half", Payload.ofBytes(content));
+        for (int i = 0; i < 20; i++) {
+            try (ObjectStream s = store.get("blobs/half", null).orElseThrow()) {
+                assertEquals(content[0], (byte) s.body().read());
+            }
+        }
+        assertArrayEquals(content, readAll("blobs/half"));
+    }
+
+    @Test
     void emptyObject() throws IOException {
         assertEquals(PutOutcome.CREATED, store.putIfAbsent("empty", Payload.ofBytes(new byte[0])));
         assertEquals(0, store.head("empty").orElseThrow().size());

@@ -1,6 +1,7 @@
 package io.holdfast.testing;
 
 import io.holdfast.config.StoreConfig;
+import io.holdfast.config.StoreFactory;
 import io.holdfast.store.s3.S3Settings;
 import io.holdfast.store.s3.S3Store;
 import java.net.URI;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -19,7 +21,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A real S3 server (S3Proxy) inside the test JVM, on a free loopback port, checking request signatures.
+ * A real S3 server (S3Proxy) inside the test JVM, on a free loopback port, checking request signatures, with
+ * conditional writes made atomic ({@link AtomicConditionalWrites}; S3Proxy alone can let two racing
+ * compare-and-swaps both win).
  *
  * <p>Most tests use {@link #shared()}: one in-memory server per JVM, started on first use (about a second) and
  * stopped at exit; every test takes a fresh bucket from {@link #freshConfig()} or {@link #freshStore()}, so tests
@@ -37,9 +41,15 @@ public final class S3TestServer implements AutoCloseable {
     private final AtomicLong buckets = new AtomicLong();
 
     private S3TestServer(String provider, Properties properties, boolean checkSignatures) {
+        this(provider, properties, checkSignatures, AtomicConditionalWrites::new);
+    }
+
+    /** @param decorate wraps S3Proxy's backend (tests of this fixture) */
+    private S3TestServer(String provider, Properties properties, boolean checkSignatures,
+                         UnaryOperator<org.gaul.s3proxy.blobstore.BlobStore> decorate) {
         properties.setProperty("jclouds.identity", ACCESS_KEY);
         properties.setProperty("jclouds.credential", SECRET_KEY);
-        this.backend = BlobStores.create(provider, properties);
+        this.backend = decorate.apply(BlobStores.create(provider, properties));
         this.proxy = S3Proxy.builder()
                 .blobStore(backend)
                 .endpoint(URI.create("http://127.0.0.1:0"))
@@ -90,6 +100,11 @@ public final class S3TestServer implements AutoCloseable {
         return new S3TestServer("transient", new Properties(), true);
     }
 
+    /** A private in-memory server whose backend is {@code decorate}d: for tests of this fixture. */
+    static S3TestServer startTransient(UnaryOperator<org.gaul.s3proxy.blobstore.BlobStore> decorate) {
+        return new S3TestServer("transient", new Properties(), true, decorate);
+    }
+
     /**
      * A private in-memory server that accepts any signature: for tests that put a header-rewriting proxy in
      * front of it (rewriting signed headers would otherwise break the signature). The caller closes it.
@@ -126,7 +141,7 @@ public final class S3TestServer implements AutoCloseable {
 
     /** Settings for a config, with short timeouts: the server is on loopback. */
     public S3Settings settings(StoreConfig config) {
-        return S3Settings.from(config).withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30));
+        return StoreFactory.s3Settings(config).withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30));
     }
 
     /** An open store (conditional writes verified) in a new, empty bucket; the caller closes it. */

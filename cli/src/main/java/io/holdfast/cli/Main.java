@@ -11,6 +11,18 @@ import picocli.CommandLine.Command;
         description = "Versioned asset store and CDN origin: publish fingerprinted releases, serve every retained one, collect garbage safely.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            PublishCommand.class,
+            ReleasesCommand.class,
+            ShowCommand.class,
+            VerifyCommand.class,
+            PromoteCommand.class,
+            RollbackCommand.class,
+            ChannelsCommand.class,
+            ServeCommand.class,
+            GcCommand.class,
+            PinCommand.class,
+            UnpinCommand.class,
+            RestoreCommand.class,
         })
 public final class Main {
 

@@ -101,7 +101,7 @@ public record OriginConfig(String bind, int port, String adminBind, int adminPor
         private int adminPort = 9090;
         private ChannelName channel = ChannelName.of("production");
         private List<String> corsOrigins = List.of("*");
-        private long cacheBytes = 256L << 20;
+        private long cacheBytes = 128L << 20;
         private long maxCachedBlobBytes = 1L << 20;
         private Optional<Path> diskCacheDir = Optional.empty();
         private long diskCacheBytes = 1L << 30;

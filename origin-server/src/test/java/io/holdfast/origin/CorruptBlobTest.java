@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Optional;
+import io.holdfast.store.s3.S3Store;
+import io.holdfast.testing.S3TestServer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,20 +27,33 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CorruptBlobTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"filesystem", "remote-streaming", "remote-disk-cache"})
+    @ValueSource(strings = {"filesystem", "remote-streaming", "remote-disk-cache", "s3-streaming", "s3-disk-cache"})
     void corruptedBlobsAreNotServed(String kind, @TempDir Path dir) throws Exception {
-        FileSystemStore fs = new FileSystemStore(dir.resolve("store"), true);
-        BlobStore store = kind.equals("filesystem") ? fs : new RemoteStore(fs);
+        BlobStore store;
+        Blobs blobs;
+        if (kind.startsWith("s3")) {
+            S3TestServer s3 = S3TestServer.shared();
+            String bucket = s3.createBucket();
+            store = S3Store.open(s3.settings(s3.config(bucket, "store/")), true);
+            blobs = new S3Blobs(s3, bucket);
+        } else {
+            FileSystemStore fs = new FileSystemStore(dir.resolve("store"), true);
+            store = kind.equals("filesystem") ? fs : new RemoteStore(fs);
+            blobs = new FileBlobs(fs);
+        }
         SampleSite site = new SampleSite(new TestPublisher(store));
         Asset css = site.r2.asset("css/app.css");
         Asset photo = site.r2.asset("img/photo.png");
         Asset font = site.r1.asset("fonts/sans.woff2");
-        flipAByte(fs, css.digest());
-        flipAByte(fs, photo.digest());
-        truncate(fs, font.digest());
+        byte[] corruptedPhoto = flipAByte(blobs.read(photo.digest()));
+        blobs.write(css.digest(), flipAByte(blobs.read(css.digest())));
+        blobs.write(photo.digest(), corruptedPhoto);
+        byte[] f = blobs.read(font.digest());
+        blobs.write(font.digest(), Arrays.copyOf(f, f.length - 1));
         OriginConfig.Builder b = OriginConfig.builder().bind("127.0.0.1").port(0).adminPort(0).accessReport(false)
                 .maxCachedBlobBytes(SampleSite.MAX_CACHED);
-        if (kind.equals("remote-disk-cache")) {
+        boolean streamed = kind.endsWith("streaming");
+        if (kind.endsWith("disk-cache")) {
             b.diskCacheDir(Optional.of(dir.resolve("cache")));
         }
         try (OriginServer server = OriginServer.start(b.build(), store, Clock.systemUTC())) {
@@ -56,16 +71,15 @@ class CorruptBlobTest {
             assertEquals(200, br.statusCode());
             assertArrayEquals(site.r2.bytes(css, "br"), br.body());
             // A large blob: 502 before any byte, or (streamed from a remote store) a cut connection.
-            byte[] corrupted = Files.readAllBytes(fs.file(StoreKeys.blob(photo.digest())));
             try {
                 HttpResponse<byte[]> big = http.get("/" + photo.servedPath());
-                assertEquals(kind.equals("remote-streaming") ? -1 : 502, big.statusCode(), "status for " + kind);
-                assertFalse(Arrays.equals(corrupted, big.body()));
+                assertEquals(streamed ? -1 : 502, big.statusCode(), "status for " + kind);
+                assertFalse(Arrays.equals(corruptedPhoto, big.body()));
             } catch (IOException e) {
-                assertEquals("remote-streaming", kind, "only a streamed body is cut short: " + e);
+                assertTrue(streamed, "only a streamed body is cut short: " + e);
             }
             // Ranges of a large local or disk-cached blob are refused too (the file was checked whole first).
-            if (!kind.equals("remote-streaming")) {
+            if (!streamed) {
                 assertEquals(502, http.get("/" + photo.servedPath(), "Range", "bytes=0-9").statusCode());
             }
             String scrape = server.registry().scrape();
@@ -75,16 +89,41 @@ class CorruptBlobTest {
         }
     }
 
-    private static void flipAByte(FileSystemStore fs, Digest d) throws IOException {
-        Path f = fs.file(StoreKeys.blob(d));
-        byte[] b = Files.readAllBytes(f);
-        b[b.length / 2] ^= 0x55;
-        Files.write(f, b);
+    private static byte[] flipAByte(byte[] b) {
+        byte[] c = b.clone();
+        c[c.length / 2] ^= 0x55;
+        return c;
     }
 
-    private static void truncate(FileSystemStore fs, Digest d) throws IOException {
-        Path f = fs.file(StoreKeys.blob(d));
-        byte[] b = Files.readAllBytes(f);
-        Files.write(f, Arrays.copyOf(b, b.length - 1));
+    /** Raw access to stored blobs, behind the store's back (the store itself refuses to write wrong bytes). */
+    interface Blobs {
+        byte[] read(Digest d) throws IOException;
+
+        void write(Digest d, byte[] bytes) throws IOException;
+    }
+
+    record FileBlobs(FileSystemStore fs) implements Blobs {
+        public byte[] read(Digest d) throws IOException {
+            return Files.readAllBytes(fs.file(StoreKeys.blob(d)));
+        }
+
+        public void write(Digest d, byte[] bytes) throws IOException {
+            Files.write(fs.file(StoreKeys.blob(d)), bytes);
+        }
+    }
+
+    record S3Blobs(S3TestServer s3, String bucket) implements Blobs {
+        public byte[] read(Digest d) {
+            try (var client = s3.client()) {
+                return client.getObjectAsBytes(r -> r.bucket(bucket).key("store/" + StoreKeys.blob(d))).asByteArray();
+            }
+        }
+
+        public void write(Digest d, byte[] bytes) {
+            try (var client = s3.client()) {
+                client.putObject(r -> r.bucket(bucket).key("store/" + StoreKeys.blob(d)),
+                        software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
+            }
+        }
     }
 }

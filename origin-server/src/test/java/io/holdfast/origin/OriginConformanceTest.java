@@ -417,6 +417,8 @@ abstract class OriginConformanceTest {
         }
         byte[] nul = "GET /index.html\0.png HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         assertEquals(400, http.rawStatusBytes(nul));
+        byte[] latin1 = "GET /caf\u00e9.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertEquals(400, http.rawStatusBytes(latin1));
         assertEquals(200, http.rawStatus("/index.html"));
         assertEquals(200, http.rawStatus("http://localhost/index.html"));
         assertEquals(400, http.rawStatus("http://elsewhere.example/index.html")); // Host mismatch (Undertow)

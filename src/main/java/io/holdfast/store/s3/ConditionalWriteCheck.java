@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * S3-compatible servers accept these headers and ignore them, which would turn every race into silent data loss,
  * so a store that does not refuse what it must is itself refused (STORE_UNSUPPORTED).
  *
- * <p>Cost: the probe takes six requests on a scratch key. Every command opens the store, so a successful probe
+ * <p>Cost: the probe takes eight requests on scratch keys. Every command opens the store, so a successful probe
  * leaves a marker object ({@value #MARKER} under the prefix) and later opens only read it: one GET, which also
  * proves the bucket exists and the credentials work. Delete the marker to probe again (e.g. after moving the
  * bucket to another server). Readers (forWriting=false) only read the marker and never probe or write.

@@ -48,7 +48,10 @@ final class S3Clients {
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                     // RetryingStore retries with knowledge of what a lost write means (a retried create-only PUT can
                     // answer 412 for our own first attempt); the SDK's blind retries would hide that.
-                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+                    .overrideConfiguration(o -> {
+                        o.retryStrategy(AwsRetryStrategy.doNotRetry());
+                        settings.attemptTimeout().ifPresent(o::apiCallAttemptTimeout);
+                    });
             settings.endpoint().ifPresent(builder::endpointOverride);
             return new Built(builder.build(), http);
         } catch (RuntimeException e) {

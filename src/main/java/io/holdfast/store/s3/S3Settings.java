@@ -1,6 +1,5 @@
 package io.holdfast.store.s3;
 
-import io.holdfast.config.StoreConfig;
 import io.holdfast.error.ErrorKind;
 import io.holdfast.error.HoldfastException;
 import java.net.URI;
@@ -8,7 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Everything {@link S3Store} needs to reach a bucket. Built from a {@link StoreConfig}; tests and callers
+ * Everything {@link S3Store} needs to reach a bucket. Built from a store URI and its flags; tests and callers
  * tune the rest with the {@code with…} methods. {@link #toString()} never shows the secret.
  *
  * @param location           bucket and key prefix
@@ -22,10 +21,13 @@ import java.util.Optional;
  * @param connectTimeout     bound on opening a connection: an unreachable endpoint fails this fast
  * @param socketTimeout      bound on waiting for the next bytes of a response
  * @param maxConnections     connection pool size (uploads run concurrently)
+ * @param attemptTimeout     a hard bound on one request, response included; empty: none (large uploads take long).
+ *                           GC sets one so no delete can land after its deadline.
  */
 public record S3Settings(S3Location location, Optional<URI> endpoint, Optional<String> region, boolean pathStyle,
                          Optional<String> accessKey, Optional<String> secretKey, long multipartThreshold,
-                         long partSize, Duration connectTimeout, Duration socketTimeout, int maxConnections) {
+                         long partSize, Duration connectTimeout, Duration socketTimeout, int maxConnections,
+                         Optional<Duration> attemptTimeout) {
     public static final long MIB = 1024 * 1024;
     public static final long DEFAULT_MULTIPART_THRESHOLD = 16 * MIB;
     public static final long DEFAULT_PART_SIZE = 16 * MIB;
@@ -45,29 +47,43 @@ public record S3Settings(S3Location location, Optional<URI> endpoint, Optional<S
         }
     }
 
-    /** The settings a store URI and its flags name, with default sizes and timeouts. */
-    public static S3Settings from(StoreConfig config) {
-        S3Location location = S3Location.parse(config.uri());
-        Optional<URI> endpoint = config.endpoint().filter(s -> !s.isBlank()).map(S3Settings::endpointUri);
-        boolean pathStyle = config.pathStyle() || endpoint.map(S3Settings::needsPathStyle).orElse(false);
-        return new S3Settings(location, endpoint, config.region().filter(s -> !s.isBlank()), pathStyle,
-                config.accessKey().filter(s -> !s.isEmpty()), config.secretKey().filter(s -> !s.isEmpty()),
-                DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, Duration.ofSeconds(5), Duration.ofSeconds(60), 64);
+    /**
+     * The settings a store URI and its flags name, with default sizes and timeouts.
+     *
+     * @param uri {@code s3://bucket[/prefix]}
+     */
+    public static S3Settings of(String uri, Optional<String> endpointFlag, Optional<String> regionFlag,
+                                boolean pathStyleFlag, Optional<String> accessKeyFlag, Optional<String> secretKeyFlag) {
+        S3Location location = S3Location.parse(uri);
+        Optional<URI> endpoint = endpointFlag.filter(s -> !s.isBlank()).map(S3Settings::endpointUri);
+        boolean pathStyle = pathStyleFlag || endpoint.map(S3Settings::needsPathStyle).orElse(false);
+        return new S3Settings(location, endpoint, regionFlag.filter(s -> !s.isBlank()), pathStyle,
+                accessKeyFlag.filter(s -> !s.isEmpty()), secretKeyFlag.filter(s -> !s.isEmpty()),
+                DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, Duration.ofSeconds(5), Duration.ofSeconds(60), 64,
+                Optional.empty());
     }
 
     public S3Settings withMultipart(long threshold, long partBytes) {
         return new S3Settings(location, endpoint, region, pathStyle, accessKey, secretKey, threshold, partBytes,
-                connectTimeout, socketTimeout, maxConnections);
+                connectTimeout, socketTimeout, maxConnections, attemptTimeout);
     }
 
     public S3Settings withTimeouts(Duration connect, Duration socket) {
         return new S3Settings(location, endpoint, region, pathStyle, accessKey, secretKey, multipartThreshold,
-                partSize, connect, socket, maxConnections);
+                partSize, connect, socket, maxConnections, attemptTimeout);
     }
 
     public S3Settings withLocation(S3Location other) {
         return new S3Settings(other, endpoint, region, pathStyle, accessKey, secretKey, multipartThreshold,
-                partSize, connectTimeout, socketTimeout, maxConnections);
+                partSize, connectTimeout, socketTimeout, maxConnections, attemptTimeout);
+    }
+
+    /** Bounds every request (connecting, sending, receiving) by {@code timeout}; connecting by at most 5 s too. */
+    public S3Settings withAttemptTimeout(Duration timeout) {
+        Duration connect = connectTimeout.compareTo(timeout) < 0 ? connectTimeout : timeout;
+        Duration socket = socketTimeout.compareTo(timeout) < 0 ? socketTimeout : timeout;
+        return new S3Settings(location, endpoint, region, pathStyle, accessKey, secretKey, multipartThreshold,
+                partSize, connect, socket, maxConnections, Optional.of(timeout));
     }
 
     private static URI endpointUri(String s) {

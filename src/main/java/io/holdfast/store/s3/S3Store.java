@@ -141,17 +141,17 @@ public final class S3Store implements BlobStore {
             long size = range == null || contentRange == null ? r.contentLength() : totalSize(contentRange, key);
             ObjectInfo info = new ObjectInfo(key, size, r.lastModified(), r.eTag());
             if (range == null) {
-                return Optional.of(new ObjectStream(info, null, in));
+                return Optional.of(new ObjectStream(info, null, new ResponseBody(in, in, size)));
             }
             if (range.last() >= size) {
                 throw new IllegalArgumentException("range " + range.first() + "-" + range.last() + " beyond size "
                         + size + " of " + key);
             }
-            InputStream body = in;
+            InputStream body = new ResponseBody(in, in, range.length());
             if (contentRange == null) {
                 // The server ignored Range and sent the whole object: cut the range out ourselves.
                 ByteStreams.skipFully(in, range.first());
-                body = ByteStreams.limit(in, range.length());
+                body = new ResponseBody(ByteStreams.limit(in, range.length()), in, range.length());
             }
             return Optional.of(new ObjectStream(info, range, body));
         } catch (IOException | RuntimeException e) {
@@ -272,7 +272,8 @@ public final class S3Store implements BlobStore {
             }
             for (S3Object o : page.contents()) {
                 String key = location.storeKey(o.key());
-                if (StoreKeys.isValid(key)) {
+                // Some servers list an object still being written without an ETag or time: it is not there yet.
+                if (StoreKeys.isValid(key) && o.eTag() != null && o.lastModified() != null) {
                     sink.accept(new ObjectInfo(key, o.size(), o.lastModified(), o.eTag()));
                 }
             }

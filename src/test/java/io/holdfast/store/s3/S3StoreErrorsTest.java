@@ -41,7 +41,7 @@ class S3StoreErrorsTest {
         }
         StoreConfig config = s3Config("s3://bucket/p", "http://127.0.0.1:" + port, S3TestServer.SECRET_KEY);
         long start = System.nanoTime();
-        StoreException e = assertThrows(StoreException.class, () -> S3Store.open(S3Settings.from(config), true));
+        StoreException e = assertThrows(StoreException.class, () -> S3Store.open(StoreFactory.s3Settings(config), true));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertEquals(ErrorKind.STORE_UNREACHABLE, e.kind());
         assertTrue(e.retryable());
@@ -72,11 +72,47 @@ class S3StoreErrorsTest {
             StoreConfig config = s3Config("s3://bucket/p", "http://127.0.0.1:" + silent.getLocalPort(), S3TestServer.SECRET_KEY);
             long start = System.nanoTime();
             StoreException e = assertThrows(StoreException.class, () -> S3Store.open(
-                    S3Settings.from(config).withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300)), false));
+                    StoreFactory.s3Settings(config).withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300)), false));
             assertEquals(ErrorKind.STORE_UNREACHABLE, e.kind());
             assertTrue(e.retryable());
             assertTrue(e.getMessage().contains("timed out"), e.getMessage());
             assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(5)) < 0);
+        }
+    }
+
+    @Test
+    void attemptTimeoutBoundsAServerThatTricklesBytes() throws Exception {
+        try (ServerSocket trickle = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (java.net.Socket client = trickle.accept()) {
+                    client.getInputStream().read(new byte[8192]);
+                    java.io.OutputStream out = client.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nETag: \"x\"\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    // Never silent long enough for a socket timeout, never done either.
+                    for (int i = 0; i < 100_000; i++) {
+                        out.write('x');
+                        out.flush();
+                        Thread.sleep(50);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client gave up: that is the point
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            StoreConfig config = s3Config("s3://bucket/p", "http://127.0.0.1:" + trickle.getLocalPort(),
+                    S3TestServer.SECRET_KEY);
+            RetryLoop once = new RetryLoop(new RetryLoop.Policy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO),
+                    d -> { }, System::nanoTime, () -> 0.0);
+            long start = System.nanoTime();
+            StoreException e = assertThrows(StoreException.class,
+                    () -> StoreFactory.open(config, false, once, Optional.of(Duration.ofMillis(700))));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(ErrorKind.STORE_UNREACHABLE, e.kind());
+            assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+            assertTrue(took.compareTo(Duration.ofMillis(3000)) < 0, "took " + took);
+            server.interrupt();
         }
     }
 
@@ -106,7 +142,7 @@ class S3StoreErrorsTest {
     void unknownAccessKeyIsAccessDenied() {
         StoreConfig config = new StoreConfig("s3://" + server.createBucket() + "/p", Optional.of(server.endpoint().toString()),
                 Optional.of("us-east-1"), true, Optional.of("nobody"), Optional.of(WRONG_SECRET));
-        StoreException e = assertThrows(StoreException.class, () -> S3Store.open(S3Settings.from(config), false));
+        StoreException e = assertThrows(StoreException.class, () -> S3Store.open(StoreFactory.s3Settings(config), false));
         assertEquals(ErrorKind.STORE_ACCESS_DENIED, e.kind());
         assertOneLineNaming(e, "s3://holdfast-test-");
     }
@@ -133,7 +169,7 @@ class S3StoreErrorsTest {
         try {
             StoreConfig config = s3Config("s3://bucket/p", "http://127.0.0.1:" + failing.getAddress().getPort(),
                     S3TestServer.SECRET_KEY);
-            try (S3Store store = S3Store.open(S3Settings.from(config), false)) {
+            try (S3Store store = S3Store.open(StoreFactory.s3Settings(config), false)) {
                 StoreException e = assertThrows(StoreException.class,
                         () -> store.putIfAbsent("blobs/x", Payload.ofBytes(new byte[] {1})));
                 assertEquals(ErrorKind.STORE_FAILED, e.kind());

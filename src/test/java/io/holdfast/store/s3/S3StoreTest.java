@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.holdfast.config.StoreConfig;
+import io.holdfast.config.StoreFactory;
 import io.holdfast.error.ErrorKind;
 import io.holdfast.error.HoldfastException;
 import io.holdfast.manifest.Digest;
@@ -75,8 +76,8 @@ class S3StoreTest {
             String bucket = lax.createBucket();
             StoreConfig config = new StoreConfig("s3://" + bucket + "/p", Optional.of(proxy.endpoint().toString()),
                     Optional.of("us-east-1"), true, Optional.of("a"), Optional.of("b"));
-            StoreException e = assertThrows(StoreException.class, () -> S3Store.open(S3Settings.from(config), true));
-            try (S3Store reader = S3Store.open(S3Settings.from(config), false)) {
+            StoreException e = assertThrows(StoreException.class, () -> S3Store.open(StoreFactory.s3Settings(config), true));
+            try (S3Store reader = S3Store.open(StoreFactory.s3Settings(config), false)) {
                 assertTrue(reader.head("releases/1.json").isEmpty(), "reading needs no conditional writes");
             }
             try (S3Client raw = lax.client()) {
@@ -171,14 +172,14 @@ class S3StoreTest {
     void settingsNeverShowTheSecret() {
         StoreConfig config = new StoreConfig("s3://bucket/p", Optional.of("http://localhost:9000"), Optional.empty(),
                 false, Optional.of("AKIAEXAMPLE"), Optional.of("very-secret-value"));
-        S3Settings settings = S3Settings.from(config);
+        S3Settings settings = StoreFactory.s3Settings(config);
         assertFalse(settings.toString().contains("very-secret-value"));
         assertFalse(config.toString().contains("very-secret-value"));
         assertTrue(settings.pathStyle(), "localhost needs path-style URLs");
-        HoldfastException half = assertThrows(HoldfastException.class, () -> S3Settings.from(new StoreConfig(
+        HoldfastException half = assertThrows(HoldfastException.class, () -> StoreFactory.s3Settings(new StoreConfig(
                 "s3://bucket/p", Optional.empty(), Optional.of("eu-west-1"), false, Optional.of("AKIA"), Optional.empty())));
         assertEquals(ErrorKind.USAGE, half.kind());
-        assertEquals(ErrorKind.USAGE, assertThrows(HoldfastException.class, () -> S3Settings.from(new StoreConfig(
+        assertEquals(ErrorKind.USAGE, assertThrows(HoldfastException.class, () -> StoreFactory.s3Settings(new StoreConfig(
                 "s3://bucket/p", Optional.of("localhost:9000"), Optional.empty(), false, Optional.empty(),
                 Optional.empty()))).kind());
     }

@@ -56,7 +56,8 @@ public final class BlobReader {
     public BlobReader(BlobStore store, long cacheBytes, long maxCachedBlobBytes, DiskBlobCache disk, OriginMetrics metrics) {
         this.store = store;
         this.maxCachedBlobBytes = cacheBytes == 0 ? -1 : maxCachedBlobBytes;
-        this.memory = Caffeine.newBuilder().maximumWeight(Math.max(1, cacheBytes))
+        // Eviction runs on the loading (worker) thread, so the bound holds at once rather than after a background task.
+        this.memory = Caffeine.newBuilder().executor(Runnable::run).maximumWeight(Math.max(1, cacheBytes))
                 .weigher((Digest d, ByteBuffer b) -> b.capacity() + ENTRY_OVERHEAD).build();
         this.recentlyCorrupt = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(10)).maximumSize(10_000).build();
         this.verifiedFiles = Caffeine.newBuilder().maximumSize(100_000).build();
@@ -136,7 +137,13 @@ public final class BlobReader {
 
     private ByteBuffer load(Representation rep) {
         metrics.cacheMiss();
-        ByteBuffer buf = ByteBuffer.allocateDirect((int) rep.size);
+        ByteBuffer buf;
+        try {
+            buf = ByteBuffer.allocateDirect((int) rep.size);
+        } catch (OutOfMemoryError e) {
+            throw new BlobUnavailableException(BlobUnavailableException.Reason.STORE_FAILED, rep.digest,
+                    "no direct memory left to cache " + rep.blobKey + ": lower --cache-bytes or raise -XX:MaxDirectMemorySize", e);
+        }
         Optional<Path> local = store.localPath(rep.blobKey);
         try {
             if (local.isPresent()) {

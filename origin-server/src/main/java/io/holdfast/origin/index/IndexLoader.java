@@ -78,6 +78,11 @@ public final class IndexLoader {
                 }
             }
         }
+        if (!previous.loaded()) {
+            LOG.info("event=index_loaded release={} releases={} paths={} channels={} malformed={} conflicts={}",
+                    current == null ? "-" : current, releases.size(), fingerprinted.size(), channels.size(),
+                    malformed.size(), conflicts.size());
+        }
         return new IndexSnapshot(Map.copyOf(fingerprinted), Map.copyOf(entries), Map.copyOf(releases),
                 Map.copyOf(channels), current, Map.copyOf(malformed), Set.copyOf(conflicts), true);
     }
@@ -115,7 +120,9 @@ public final class IndexLoader {
                             "store object " + info.key() + " names release " + m.id());
                 }
                 releases.put(m.id(), new LoadedRelease(m, doc.version(), metrics.release(m.id()), factory));
-                LOG.info("event=release_loaded release={} assets={} created={}", m.id(), m.assets().size(), m.created());
+                if (previous.loaded()) { // the first load is summarised once, not per release
+                    LOG.info("event=release_loaded release={} assets={} created={}", m.id(), m.assets().size(), m.created());
+                }
             } catch (HoldfastException e) {
                 LOG.warn("event=manifest_malformed release={} key={} error=\"{}\"", id.get(), info.key(), oneLine(e));
                 malformed.put(info.key(), doc.version());

@@ -15,8 +15,8 @@ import io.holdfast.manifest.Digest;
 import io.holdfast.manifest.Documents;
 import io.holdfast.manifest.GcState;
 import io.holdfast.manifest.ReleaseId;
+import io.holdfast.store.BlobStore;
 import io.holdfast.store.StoreKeys;
-import io.holdfast.store.fs.FileSystemStore;
 import io.holdfast.testing.InterceptingStore;
 import io.holdfast.testing.InterceptingStore.Op;
 import io.holdfast.testing.InterceptingStore.Pause;
@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -48,7 +49,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * period) and a publish that reuses it. Scenarios that the model shows failing without one ordering rule run also
  * with a publisher that drops that rule, and must then fail: proof that the test can see the violation.
  */
-class GcInterleavingTest {
+abstract class GcInterleavingContract {
+    /** A new, empty store of the backend under test; {@code dir} is a fresh directory it may use. */
+    protected abstract BlobStore openStore(Path dir);
+
     @TempDir
     Path dir;
     GcFixture f;
@@ -58,7 +62,7 @@ class GcInterleavingTest {
 
     @BeforeEach
     void setUp() {
-        f = new GcFixture(new FileSystemStore(dir, true));
+        f = new GcFixture(openStore(dir));
         threads = Executors.newCachedThreadPool();
         d = f.orphan("d");
         f.time.advance(Duration.ofHours(2));
@@ -70,6 +74,7 @@ class GcInterleavingTest {
     @AfterEach
     void tearDown() {
         threads.shutdownNow();
+        f.store.close();
     }
 
     private <T> Future<T> start(Callable<T> task) {
@@ -386,5 +391,50 @@ class GcInterleavingTest {
         assertNull(r.refusal());
         f.assertNothingMissing();
         assertEquals(ReleaseId.of("old"), r.restored().get(0));
+    }
+
+    // The same scenarios with the project's publisher (io.holdfast.publish.Publisher).
+
+    private static final Map<String, String> FILES = Map.of("d.txt", "d", "app.css", "body{color:red}", "app.js", "go()");
+
+    @Test
+    void theRealPublisherWaitsForAGcThatListedLeasesBeforeItsLease() throws Exception {
+        InterceptingStore gcStore = f.actor();
+        Pause listedReleases = gcStore.pauseAfter(Op.LIST, StoreKeys.RELEASES);
+        Future<GcReport> gc = gc(gcStore);
+        listedReleases.awaitReached();
+
+        RealPublishing real = new RealPublishing(f.actor(), f.time.clock(), Duration.ofMillis(2));
+        Future<Object> publish = start(() -> real.publish(dir, "real-1", FILES));
+        assertTrue(real.waited.await(30, TimeUnit.SECONDS), "the publisher waits for the running GC");
+        listedReleases.release();
+        assertEquals(1, join(gc).blobs().deleted(), "GC deleted d, which nothing it listed referenced");
+        join(publish);
+        assertTrue(f.exists(d), "uploaded again after the wait");
+        f.assertNothingMissing();
+    }
+
+    @Test
+    void theRealPublisherStartsOverWhenItsLeaseWasRevokedWhilePaused() throws Exception {
+        InterceptingStore pub = f.actor();
+        Pause reused = pub.pauseAfter(Op.PUT, StoreKeys.blob(d));
+        RealPublishing real = new RealPublishing(pub, f.time.clock(), Duration.ofMillis(2));
+        Future<io.holdfast.publish.PublishResult> publish = start(() -> real.publish(dir, "real-2", FILES));
+        reused.awaitReached();
+        f.time.advance(GcFixture.LEASE_TTL.plusMinutes(1));
+
+        InterceptingStore gcStore = f.actor();
+        Pause deleting = gcStore.pauseBefore(Op.DELETE, StoreKeys.BLOBS);
+        Future<GcReport> gc = gc(gcStore);
+        deleting.awaitReached();
+        reused.release();
+        assertTrue(real.waited.await(30, TimeUnit.SECONDS), "after the lost lease, the gate again");
+        deleting.release();
+        GcReport r = join(gc);
+        assertEquals(1, r.leases().revoked().size());
+        assertEquals(1, r.blobs().deleted());
+        assertEquals(2, join(publish).attempts());
+        assertTrue(f.exists(d));
+        f.assertNothingMissing();
     }
 }

@@ -8,8 +8,8 @@ import io.holdfast.manifest.Channel;
 import io.holdfast.manifest.ChannelName;
 import io.holdfast.manifest.Documents;
 import io.holdfast.manifest.ReleaseId;
+import io.holdfast.store.BlobStore;
 import io.holdfast.store.StoreKeys;
-import io.holdfast.store.fs.FileSystemStore;
 import io.holdfast.testing.FaultInjectingStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,13 +30,21 @@ import org.junit.jupiter.api.io.TempDir;
  * point. Every committed or retired release must keep all its blobs at every moment, and everything unreferenced
  * (orphans of the crashed publish, expired leases, expired tombstones) must eventually be reclaimed.
  */
-class GcCrashPointTest {
+abstract class GcCrashPointContract {
+    /** A new, empty store of the backend under test; {@code dir} is a fresh directory it may use. */
+    protected abstract BlobStore openStore(Path dir);
+
+    /** Whether to abort the test publisher at every call too (its store calls are the same on every backend). */
+    protected boolean withPublishCrashPoints() {
+        return true;
+    }
+
     @TempDir
     Path dir;
 
     /** A store with something for every GC step to do. */
     private GcFixture prepared(Path root) {
-        GcFixture f = new GcFixture(new FileSystemStore(root, true));
+        GcFixture f = new GcFixture(openStore(root));
         f.commit(TestRelease.of("0", "zero", "shared-a"));
         f.run(GcFixture.AGGRESSIVE.with(java.util.Map.of("keep-last", "0", "max-remove-fraction", "1"), "setup"));
         f.orphan("o1");
@@ -78,6 +86,7 @@ class GcCrashPointTest {
         assertTrue(r.blobs().deleted() > 0 && r.releaseActions().get("retire") > 0 && !r.leases().revoked().isEmpty(),
                 "the scenario exercises every step: " + r);
         int calls = counting.calls();
+        baseline.store.close();
         return IntStream.rangeClosed(1, calls).mapToObj(k -> DynamicTest.dynamicTest("abort at call " + k + " of " + calls, () -> {
             GcFixture f = prepared(fresh("gc-" + k));
             FaultInjectingStore failing = new FaultInjectingStore(f.store, k);
@@ -88,16 +97,21 @@ class GcCrashPointTest {
             }
             assertEquals(List.of(), f.missingBlobs(), "right after the abort at " + failing.log().get(k - 1));
             assertSettled(f, "after an abort at " + failing.log().get(k - 1));
+            f.store.close();
         }));
     }
 
     @TestFactory
     Stream<DynamicTest> publishAbortedAtEveryStoreCall() throws IOException {
+        if (!withPublishCrashPoints()) {
+            return Stream.empty();
+        }
         TestRelease next = TestRelease.of("5", "only-5", "shared-a", "o1", "new-5");
         GcFixture baseline = prepared(fresh("pub-baseline"));
         FaultInjectingStore counting = new FaultInjectingStore(baseline.store, 0);
         baseline.publisher(counting, ProtocolPublisher.Flaw.NONE, new GcFixture.TestWaiter()).publish(next);
         int calls = counting.calls();
+        baseline.store.close();
         return IntStream.rangeClosed(1, calls).mapToObj(k -> DynamicTest.dynamicTest("abort at call " + k + " of " + calls, () -> {
             GcFixture f = prepared(fresh("pub-" + k));
             FaultInjectingStore failing = new FaultInjectingStore(f.store, k);
@@ -120,6 +134,7 @@ class GcCrashPointTest {
                 assertTrue(f.exists(StoreKeys.release(next.id())) || f.exists(StoreKeys.retired(next.id()))
                         || f.keys(StoreKeys.RETIRED).isEmpty(), where);
             }
+            f.store.close();
         }));
     }
 }
