@@ -196,8 +196,8 @@ S3_SECRET=bench-secret-key
 s3proxy_classpath() {
   local cp="$OUT/s3proxy.classpath"
   if [ ! -s "$cp" ]; then
-    (cd "$ROOT/bench/s3proxy" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp" >/dev/null) \
-      || die "could not resolve S3Proxy (bench/s3proxy/pom.xml)"
+    (cd "$ROOT/e2e/s3proxy" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp" >/dev/null) \
+      || die "could not resolve S3Proxy (e2e/s3proxy/pom.xml)"
   fi
   cat "$cp"
 }
