@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,13 +81,15 @@ public final class Publisher {
         ExecutorService cpu = Executors.newFixedThreadPool(settings.threads(), daemon("holdfast-cpu"));
         ExecutorService io = Executors.newFixedThreadPool(settings.uploads(), daemon("holdfast-upload"));
         try (ScratchSpace scratch = new ScratchSpace(settings.scratchMemory())) {
+            // What earlier releases say does not depend on this tree: read it while the tree is hashed.
+            Future<PriorReleases> recent = io.submit(() -> PriorReleases.recent(store, request.channel(), settings.priorReleases()));
             List<FileHasher.HashedFile> hashed = walkAndHash(request, cpu);
             ReleaseId id = request.release().orElseGet(() -> {
                 ReleaseId allocated = new ReleaseSequence(store).next();
                 listener.releaseAllocated(allocated);
                 return allocated;
             });
-            PriorReleases prior = PriorReleases.load(store, id, request.channel(), settings.priorReleases());
+            PriorReleases prior = await(recent).withSameId(store, id);
             ReleasePlan plan = plan(id.value(), hashed, prior, cpu, scratch);
             Optional<PublishResult> done = alreadyCommitted(id, plan, prior, request, started);
             if (done.isPresent()) {
@@ -96,6 +99,18 @@ public final class Publisher {
         } finally {
             cpu.shutdownNow();
             io.shutdownNow();
+        }
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HoldfastException(ErrorKind.INTERNAL, "interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re
+                    : new HoldfastException(ErrorKind.INTERNAL, String.valueOf(e.getCause()), e.getCause());
         }
     }
 
