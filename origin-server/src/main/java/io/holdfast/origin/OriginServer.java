@@ -247,6 +247,10 @@ public final class OriginServer implements AutoCloseable {
         return idle;
     }
 
+    /**
+     * Stops at once: no new connections, requests in flight get a few seconds to finish (their hits must reach the
+     * last access report), then the report is written and every thread stops. {@link #drain} is the patient version.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -255,6 +259,12 @@ public final class OriginServer implements AutoCloseable {
         closed = true;
         if (!drain.draining()) {
             drain.startDrain();
+        }
+        server.stop();
+        try {
+            drain.awaitIdle(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         reportThread.shutdown();
         try {
@@ -265,7 +275,6 @@ public final class OriginServer implements AutoCloseable {
         if (reporter != null && started) {
             reporter.report();
         }
-        server.stop();
         worker.shutdown();
         try {
             if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -278,6 +287,11 @@ public final class OriginServer implements AutoCloseable {
         admin.stop();
         index.close();
         indexThread.shutdownNow();
+        try {
+            indexThread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         gcMetrics.close();
         registry.close();
         if (started) {
