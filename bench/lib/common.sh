@@ -196,13 +196,14 @@ S3_SECRET=bench-secret-key
 s3proxy_classpath() {
   local cp="$OUT/s3proxy.classpath"
   if [ ! -s "$cp" ]; then
-    (cd "$ROOT/bench/s3proxy" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp" >/dev/null) \
-      || die "could not resolve S3Proxy (bench/s3proxy/pom.xml)"
+    (cd "$ROOT/e2e/s3proxy" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp" >/dev/null) \
+      || die "could not resolve S3Proxy (e2e/s3proxy/pom.xml)"
   fi
   cat "$cp"
 }
 
-# s3_start DATADIR [LOGBACK]: sets S3_ENDPOINT and S3_PID
+# s3_start DATADIR [LOGBACK]: sets S3_ENDPOINT and S3_PID. S3_PROVIDER (default filesystem) and S3_HEAP select
+# S3Proxy's backend and heap.
 s3_start() {
   local data=$1 logback=${2:-$ROOT/bench/s3proxy/logback.xml}
   mkdir -p "$data"
@@ -214,12 +215,12 @@ s3proxy.endpoint=http://127.0.0.1:$port
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=$S3_ACCESS
 s3proxy.credential=$S3_SECRET
-jclouds.provider=filesystem
+jclouds.provider=${S3_PROVIDER:-filesystem}
 jclouds.filesystem.basedir=$data
 EOF
   local cp
   cp=$(s3proxy_classpath)
-  start_bg s3proxy "$PART_DIR/logs/s3proxy.log" java -Xmx512m -XX:+UseSerialGC -Dlogback.configurationFile="$logback" \
+  start_bg s3proxy "$PART_DIR/logs/s3proxy.log" java -Xmx${S3_HEAP:-512m} -XX:+UseSerialGC -Dlogback.configurationFile="$logback" \
     -cp "$cp" org.gaul.s3proxy.Main --properties "$conf"
   S3_PID=$LAST_PID
   S3_ENDPOINT="http://127.0.0.1:$port"

@@ -2,7 +2,9 @@
 #   nginx (Debian) serves the files from a directory (sendfile, tcp_nopush, open_file_cache, gzip_static with a
 #   .gz beside the JS, keepalive_requests, access_log off, a year-long immutable Cache-Control);
 #   `holdfast serve` serves the same files published as one release, from a filesystem store and from the S3
-#   server (S3Proxy, own process) with a warm cache.
+#   server (S3Proxy, own process) with a warm cache: the memory cache (default 256m, blobs up to 1m) and the disk
+#   cache for larger blobs (--disk-cache-dir; without it a 5 MiB blob is fetched from S3 on every request).
+# The origin runs with --no-access-log, as nginx runs with access_log off.
 # Cases: 1 KiB, 10 KiB with Accept-Encoding: gzip, 100 KiB, 5 MiB, 304 revalidation (If-None-Match, 1 KiB).
 # Each: wrk -t$WRK_THREADS -c$WRK_CONNS -d$WRK_SECONDS --latency after a short warm-up; the three servers take
 # turns within a repetition, in rotating order. RSS of each server is sampled every second under load.
@@ -79,13 +81,14 @@ EOF
   wait_http "$NGINX_URL/index.html" "$NGINX_PID" 20 || die "nginx did not start (see $PART_DIR/logs/)"
 }
 
-# origin_start NAME STORE: sets ORIGIN_URL_<NAME>, ORIGIN_PID_<NAME>
+# origin_start NAME STORE [FLAGS...]: sets ORIGIN_URL_<NAME>, ORIGIN_PID_<NAME>. No access log, as nginx here.
 origin_start() {
   local name=$1 store=$2 port admin
+  shift 2
   port=$(free_port)
   admin=$(free_port)
   start_bg "origin-$name" "$PART_DIR/logs/origin-$name.log" "$HOLDFAST" serve --store "$store" --port "$port" \
-    --admin-port "$admin"
+    --admin-port "$admin" --no-access-log "$@"
   local pid=$LAST_PID
   wait_http "http://127.0.0.1:$port/" "$pid" 60 || { log "origin $name did not start (see $PART_DIR/logs/origin-$name.log)"; return 1; }
   printf -v "ORIGIN_PID_$name" '%s' "$pid"
@@ -202,7 +205,7 @@ bench_origin() {
     s3_start "$PART_DIR/s3data"
     s3_mkbucket bench-origin
     if "$HOLDFAST" publish "$SITE" --release bench-1 --store s3://bench-origin/site >>"$PART_DIR/logs/publish.log" 2>&1 \
-      && origin_start s3 s3://bench-origin/site; then
+      && origin_start s3 s3://bench-origin/site --disk-cache-dir "$PART_DIR/disk-cache"; then
       origin_check origin-s3
       sides+=(origin-s3)
     else
