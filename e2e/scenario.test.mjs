@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  describeRequest, launchBrowser, observePage, problemsRenderingFully, summarize,
+  describeRequest, failedRequests, launchBrowser, observePage, problemsRenderingFully, summarize,
 } from './lib/browser.mjs';
 import { startCdn } from './lib/cdn.mjs';
 import { Holdfast, ROOT } from './lib/holdfast.mjs';
@@ -32,6 +32,13 @@ const ENTRY_PAGE_MS = Number(process.env.E2E_ENTRY_PAGE_MS || 5000);
 const KEEP_V1 = ['--keep-last', '2'];
 const DROP_V1 = ['--keep-last', '3', '--keep-within', '0s', '--keep-channel-history', '1',
   '--keep-served-within', '0s', '--retire-for', '0s', '--grace', '0s'];
+
+// The screenshots docs/WALKTHROUGH.md shows, by configuration (e2e/run --update-docs copies them).
+const DOC_SHOTS = {
+  fs: ['1-v1-current.png', '2-v1-old-tab.png', '2-v2-current.png', '3-v4-current.png', '3-v1-old-tab-after-gc.png',
+    '4-v3-after-rollback.png'],
+  cdn: ['3-v1-old-tab-after-gc-via-cdn.png'],
+};
 
 const CONFIG_TITLES = {
   fs: 'filesystem store',
@@ -110,6 +117,11 @@ function scenario(name) {
     async function publish(version) {
       await holdfast.cli('publish', sites[version].dir, '--release', version);
       manifests[version] = await holdfast.json('show', version);
+      // The page references its assets by the names the bundler gave them: publish must serve them under those.
+      const served = new Set(fingerprintedPaths(manifests[version]));
+      const lost = sites[version].refs.filter((ref) => !served.has(ref));
+      assert.deepEqual(lost, [], `release ${version}: index.html references these URLs, but publish serves no asset `
+        + `under them (served: ${[...served].join(', ')})`);
     }
 
     async function startOrigin() {
@@ -152,6 +164,21 @@ function scenario(name) {
       return ms;
     }
 
+    /** The sum of every series of a counter on the origin's /metrics (Prometheus text format). */
+    async function metric(name, labels = '') {
+      const response = await request(`${origin.admin}/metrics`);
+      assert.equal(response.status, 200, response.describe());
+      let sum = 0;
+      for (const line of response.body.split('\n')) {
+        const m = line.match(/^([a-z_]+)(\{[^}]*\})? ([0-9.eE+-]+)$/);
+        if (m && m[1] === name && (m[2] || '').includes(labels)) {
+          sum += Number(m[3]);
+        }
+      }
+      return sum;
+    }
+    const NOT_FOUND = 'holdfast_origin_fingerprinted_not_found_total';
+
     step('1. publish v1 (A) and promote it: the page runs its script, applies its stylesheet, loads its font and image',
       async (t) => {
         await publish('v1');
@@ -181,13 +208,23 @@ function scenario(name) {
         await publish('v2');
         await holdfast.cli('promote', 'v2', '--channel', CHANNEL);
         t.diagnostic(`promote v2 visible on ${base}/ after ${await expectEntryPageShows('v2')} ms`);
-        await holdfast.cli('gc', ...KEEP_V1);
+        const gc = await holdfast.json('gc', ...KEEP_V1);
+        const v1 = gc.releases.find((r) => r.id === 'v1');
+        assert.equal(v1?.action, 'keep', `GC with ${KEEP_V1.join(' ')} should keep v1: ${JSON.stringify(gc.releases)}`);
+        t.diagnostic(`gc kept v1: ${v1.reasons.join('; ')}`);
+        const v1Hits = await metric('holdfast_origin_release_hits_total', 'release="v1"');
         await expectRenders(`${base}/`, 'v1', {
           document: oldTabV1, shot: '2-v1-old-tab.png',
           caption: 'step 2: old tab of v1 (its HTML from step 1), after v2 was promoted and GC ran',
         });
+        if (!viaCdn) {
+          // The origin sees old pages being used: what GC's --keep-served-within relies on.
+          assert.ok(await metric('holdfast_origin_release_hits_total', 'release="v1"') > v1Hits,
+            'the origin should count the old tab\'s requests as hits of release v1');
+        }
         await expectRenders(`${base}/`, 'v2', { shot: '2-v2-current.png', caption: `step 2: ${base}/ → production = v2` });
         await expectRenders(`${base}/_releases/v1/`, 'v1');
+        assert.equal(await metric(NOT_FOUND), 0, 'no page so far asked for a fingerprinted asset the origin lacks');
       });
 
     step('3. publish v3 (C) and v4 (D), promote v4, GC dropping v1: v1\'s own assets answer 404; v2, v3, v4 render; verify is clean',
@@ -208,9 +245,27 @@ function scenario(name) {
         await holdfast.cli('promote', 'v4', '--channel', CHANNEL);
         await expectEntryPageShows('v4');
 
-        // Two runs: the first retires v1 and marks its blobs as candidates, the second deletes them.
-        await holdfast.cli('gc', ...DROP_V1);
-        await holdfast.cli('gc', ...DROP_V1);
+        // GC retires v1, then deletes its tombstone, then deletes the blobs only v1 referenced once they have been
+        // candidates in an earlier run (two phases): run it until it has nothing left to do.
+        const runs = [];
+        for (let i = 0; i < 5; i++) {
+          const run = await holdfast.json('gc', ...DROP_V1);
+          runs.push(run);
+          const a = run.releaseActions;
+          if (a.retire === 0 && a.delete === 0 && run.blobs.candidates === 0 && run.blobs.waiting === 0) {
+            break;
+          }
+        }
+        const actions = runs.map((r) => r.releases.find((x) => x.id === 'v1')?.action ?? '-');
+        assert.equal(actions[0], 'retire', `the first GC run should retire v1: ${JSON.stringify(runs[0].releases)}`);
+        const digestsOf = (v) => [...new Set(manifests[v].assets.flatMap((a) => [a.digest,
+          ...Object.values(a.variants || {}).map((x) => x.digest)]))];
+        const kept = new Set(['v2', 'v3', 'v4'].flatMap(digestsOf));
+        const onlyV1Blobs = digestsOf('v1').filter((d) => !kept.has(d));
+        const deleted = runs.reduce((n, r) => n + r.blobs.deleted, 0);
+        assert.equal(deleted, onlyV1Blobs.length, `GC should delete exactly the ${onlyV1Blobs.length} blobs only v1 `
+          + `referenced; runs: ${JSON.stringify(runs.map((r) => ({ releases: r.releaseActions, blobs: r.blobs })))}`);
+        t.diagnostic(`gc: v1 ${actions.join(' → ')}; ${deleted} blobs deleted in ${runs.length} runs`);
 
         const retained = new Set(['v2', 'v3', 'v4'].flatMap((v) => fingerprintedPaths(manifests[v])));
         const onlyV1 = fingerprintedPaths(manifests.v1).filter((p) => !retained.has(p));
@@ -233,14 +288,32 @@ function scenario(name) {
         await expectRenders(`${base}/_releases/v3/`, 'v3');
         await expectRenders(`${base}/`, 'v4', { shot: '3-v4-current.png', caption: `step 3: ${base}/ → production = v4` });
 
-        if (!viaCdn) {
-          // The old tab of v1 now: exactly v1's own assets fail, with 404.
+        if (viaCdn) {
+          // The edge still holds v1's assets (cached for a year as immutable): the old tab keeps working there.
+          const seen = await expectRenders(`${base}/`, 'v1', {
+            document: oldTabV1, shot: '3-v1-old-tab-after-gc-via-cdn.png',
+            caption: 'step 3: old tab of v1 after GC, through nginx: its assets come from the cache',
+          });
+          const misses = seen.requests.filter((r) => r.type !== 'document' && r.cache !== 'HIT');
+          assert.deepEqual(misses.map(describeRequest), [], 'v1\'s assets should all come from the nginx cache');
+        } else {
+          // The old tab of v1 now: exactly v1's own assets fail, with 404, and the origin's metrics show it.
+          const notFoundBefore = await metric(NOT_FOUND);
           const seen = await observePage(browser, `${base}/`, {
             document: oldTabV1, screenshot: join(shots, '3-v1-old-tab-after-gc.png'),
             caption: 'step 3: old tab of v1 after GC dropped v1: its own script and stylesheet are gone (404)',
           });
-          const failedPaths = seen.requests.filter((r) => r.status === 404).map((r) => new URL(r.url).pathname).sort();
-          assert.deepEqual(failedPaths, [...onlyV1].sort(), `old tab of v1 after GC:\n${summarize(seen)}`);
+          const failures = failedRequests(seen);
+          const failedPaths = failures.map((r) => new URL(r.url).pathname).sort();
+          assert.deepEqual(failedPaths, [...onlyV1].sort(),
+            `the old tab of v1 should miss exactly v1's own assets:\n${summarize(seen)}`);
+          for (const r of failures) {
+            assert.equal(r.status ?? r.askedAgainStatus, 404, `should be a 404: ${describeRequest(r)}`);
+          }
+          // Each failed request of the page, plus each time the report asked again, is one fingerprinted 404.
+          const asked = failures.length + failures.filter((r) => r.askedAgain).length;
+          assert.equal(await metric(NOT_FOUND) - notFoundBefore, asked,
+            `${NOT_FOUND} should count the old tab's ${asked} fingerprinted 404s`);
         }
 
         await holdfast.cli('verify');
@@ -255,10 +328,9 @@ function scenario(name) {
         await expectRenders(`${base}/_releases/v4/`, 'v4');
         const exit = await processes.stop(origin);
         assert.equal(exit.forced, undefined, `the origin did not stop within 10 s of SIGTERM: ${JSON.stringify(exit)}`);
-        if (name === 'fs' && process.env.E2E_UPDATE_DOCS) {
+        if (process.env.E2E_UPDATE_DOCS && DOC_SHOTS[name]) {
           mkdirSync(DOCS, { recursive: true });
-          for (const shot of ['1-v1-current.png', '2-v1-old-tab.png', '2-v2-current.png', '3-v4-current.png',
-            '3-v1-old-tab-after-gc.png', '4-v3-after-rollback.png']) {
+          for (const shot of DOC_SHOTS[name]) {
             copyFileSync(join(shots, shot), join(DOCS, shot));
           }
         }

@@ -113,9 +113,30 @@ export async function observePage(browser, url, options = {}) {
       mkdirSync(dirname(options.screenshot), { recursive: true });
       await page.screenshot({ path: options.screenshot });
     }
+    await askAgain(requests);
     return { url, ...seen, document: served, requests, errors };
   } finally {
     await context.close();
+  }
+}
+
+/**
+ * A request the browser gave up on without a status (blocked by a MIME check, aborted) is asked again over plain
+ * HTTP, so the report can say what the server answers.
+ */
+async function askAgain(requests) {
+  for (const r of requests) {
+    if (r.failure && r.status === undefined && r.url.startsWith('http')) {
+      try {
+        const response = await fetch(r.url, { signal: AbortSignal.timeout(5000) });
+        await response.arrayBuffer();
+        const h = (name) => response.headers.get(name) || '-';
+        r.askedAgainStatus = response.status;
+        r.askedAgain = `${response.status}, Content-Type: ${h('content-type')}, Cache-Control: ${h('cache-control')}`;
+      } catch (error) {
+        r.askedAgain = `no answer (${error.cause?.code || error.message})`;
+      }
+    }
   }
 }
 
@@ -123,7 +144,8 @@ export async function observePage(browser, url, options = {}) {
 export function describeRequest(r) {
   const cache = r.cache ? ` (X-Cache-Status: ${r.cache})` : '';
   if (r.failure) {
-    return `${r.method} ${r.url} [${r.type}] failed: ${r.failure}${r.status ? `, status ${r.status}` : ''}${cache}`;
+    return `${r.method} ${r.url} [${r.type}] failed: ${r.failure}${r.status ? `, status ${r.status}` : ''}${cache}`
+      + (r.askedAgain ? `; asked again, the server answers ${r.askedAgain}` : '');
   }
   if (r.status === undefined) {
     return `${r.method} ${r.url} [${r.type}] got no response`;

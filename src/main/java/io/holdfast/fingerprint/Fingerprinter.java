@@ -61,7 +61,7 @@ public final class Fingerprinter {
     }
 
     public Result fingerprint(List<SourceAsset> assets) {
-        Map<String, Node> nodes = new LinkedHashMap<>();
+        Map<String, Node> nodes = new LinkedHashMap<>(assets.size() * 2);
         for (SourceAsset a : assets) {
             nodes.put(a.path(), new Node(a, classify(a.path())));
         }
@@ -84,7 +84,7 @@ public final class Fingerprinter {
             }
         }
         List<FingerprintedFile> out = new ArrayList<>(nodes.size());
-        Map<String, FingerprintedFile> byServed = new HashMap<>();
+        Map<String, FingerprintedFile> byServed = new HashMap<>(nodes.size() * 2);
         for (Node n : nodes.values()) {
             FingerprintedFile f = new FingerprintedFile(n.source.path(), n.servedPath, n.digest,
                     n.rewritten != null ? n.rewritten.length : n.source.size(), n.naming == Naming.ENTRY_POINT, n.rewritten);
@@ -132,6 +132,8 @@ public final class Fingerprinter {
         } catch (IOException e) {
             throw new HoldfastException(ErrorKind.BAD_INPUT, "cannot read " + n.source.path() + ": " + e.getMessage(), e);
         }
+        n.references = new ArrayList<>();
+        n.dependsOn = new java.util.LinkedHashSet<>();
         for (Reference r : ReferenceScanner.scan(text, n.kind)) {
             Optional<String> target = UrlPaths.resolve(n.source.path(), r.rawPath(), prefix);
             Node t = target.map(nodes::get).orElse(null);
@@ -271,8 +273,9 @@ public final class Fingerprinter {
         final SourceAsset source;
         final Naming naming;
         final ReferenceScanner.Kind kind;
-        final List<Link> references = new ArrayList<>();
-        final Set<Node> dependsOn = new java.util.LinkedHashSet<>();
+        // Only CSS/JS files have references: allocated for them alone (a tree may hold 100,000 images).
+        List<Link> references = List.of();
+        Set<Node> dependsOn = Set.of();
         volatile String text;
         volatile boolean scanned;
         String servedPath;

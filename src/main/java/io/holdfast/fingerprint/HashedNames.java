@@ -1,7 +1,5 @@
 package io.holdfast.fingerprint;
 
-import java.util.regex.Pattern;
-
 /**
  * Recognises file names a bundler has already content-hashed, so they are served under their own name and not
  * fingerprinted a second time:
@@ -22,16 +20,15 @@ import java.util.regex.Pattern;
  * releases and fingerprints it after all if that name ever held other bytes.
  */
 public final class HashedNames {
-    private static final Pattern HEX = Pattern.compile("[0-9a-f]{8,64}");
-    private static final Pattern BASE64URL_8 = Pattern.compile("[A-Za-z0-9_-]{8}");
-    private static final Pattern BASE32_8 = Pattern.compile("[A-Z2-7]{8}");
-
     private HashedNames() {
     }
 
     /** True if the last segment of {@code path} carries a bundler's content hash. */
     public static boolean isContentHashed(String path) {
         String name = path.substring(path.lastIndexOf('/') + 1);
+        if (name.indexOf('.') < 0) {
+            return false;
+        }
         String[] parts = name.split("\\.", -1);
         // parts[last] is the extension; a name without a dot has no room for a hash part plus an extension
         for (int i = 0; i < parts.length - 1; i++) {
@@ -68,27 +65,38 @@ public final class HashedNames {
         return isHex(token) || (allowBase64 && token.length() == 8 && (isBase64Hash(token) || isBase32Hash(token)));
     }
 
+    /** 8 to 64 lower-case hex characters, at least one digit and one letter. */
     static boolean isHex(String s) {
-        if (!HEX.matcher(s).matches()) {
+        if (s.length() < 8 || s.length() > 64) {
             return false;
         }
         boolean digit = false;
         boolean letter = false;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            digit |= c >= '0' && c <= '9';
-            letter |= c >= 'a' && c <= 'f';
+            if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c >= 'a' && c <= 'f') {
+                letter = true;
+            } else {
+                return false;
+            }
         }
         return digit && letter;
     }
 
+    /** 8 characters of URL-safe base64 with at least three changes of character class. */
     static boolean isBase64Hash(String s) {
-        if (!BASE64URL_8.matcher(s).matches()) {
+        if (s.length() != 8) {
             return false;
         }
         int changes = 0;
-        for (int i = 1; i < s.length(); i++) {
-            if (charClass(s.charAt(i)) != charClass(s.charAt(i - 1))) {
+        for (int i = 0; i < s.length(); i++) {
+            int cls = charClass(s.charAt(i));
+            if (cls < 0) {
+                return false;
+            }
+            if (i > 0 && cls != charClass(s.charAt(i - 1))) {
                 changes++;
             }
         }
@@ -97,7 +105,19 @@ public final class HashedNames {
 
     /** esbuild's base32: upper case and digits 2-7; at least one letter so a number is never taken for a hash. */
     static boolean isBase32Hash(String s) {
-        return BASE32_8.matcher(s).matches() && s.chars().anyMatch(Character::isLetter);
+        if (s.length() != 8) {
+            return false;
+        }
+        boolean letter = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                letter = true;
+            } else if (c < '2' || c > '7') {
+                return false;
+            }
+        }
+        return letter;
     }
 
     private static int charClass(char c) {
@@ -110,6 +130,6 @@ public final class HashedNames {
         if (c >= '0' && c <= '9') {
             return 2;
         }
-        return 3;
+        return c == '_' || c == '-' ? 3 : -1;
     }
 }

@@ -36,9 +36,9 @@ public record GcReport(String store, String runId, boolean dryRun, Instant now, 
                         long deleted, long deletedBytes) {
     }
 
-    /** True when the run changed no release and deleted no blob. */
+    /** True when the run changed no release, wrote off no lease and deleted no blob. */
     public boolean changedNothing() {
-        return blobs.deleted() == 0 && releases.stream().allMatch(d -> switch (d.action()) {
+        return blobs.deleted() == 0 && leases.revoked().isEmpty() && releases.stream().allMatch(d -> switch (d.action()) {
             case KEEP -> !d.retired();
             case KEEP_RETIRED -> true;
             default -> false;

@@ -49,7 +49,7 @@ final class ReleasePlanner {
     }
 
     ReleasePlan plan(List<FileHasher.HashedFile> hashed, PriorReleases prior) {
-        Map<String, FileHasher.HashedFile> byPath = new LinkedHashMap<>();
+        Map<String, FileHasher.HashedFile> byPath = new java.util.HashMap<>(hashed.size() * 2);
         List<SourceAsset> inputs = new ArrayList<>(hashed.size());
         for (FileHasher.HashedFile h : hashed) {
             byPath.put(h.source().path(), h);
@@ -59,11 +59,11 @@ final class ReleasePlanner {
 
         Map<String, Variant> noVariants = Map.of();
         Map<Digest, Map<String, Variant>> known = prior.variantsByContent();
-        Map<Digest, BlobUploader.Blob> blobs = new LinkedHashMap<>();
+        Map<Digest, BlobUploader.Blob> blobs = new LinkedHashMap<>(hashed.size() * 2);
         List<Pending> toCompress = new ArrayList<>();
         Set<Digest> compressing = new HashSet<>();
         List<Asset> assets = new ArrayList<>(fp.files().size());
-        Map<String, Map<String, Variant>> variantsOf = new LinkedHashMap<>();
+        Map<String, Map<String, Variant>> variantsOf = new java.util.HashMap<>(hashed.size() * 2);
         long bytes = 0;
         for (FingerprintedFile f : fp.files()) {
             FileHasher.HashedFile h = byPath.get(f.path());

@@ -32,7 +32,7 @@ public final class VariantCompressor {
     private final int brotliQuality;
     private final int gzipLevel;
     private final long threshold;
-    private final boolean brotli;
+    private volatile Boolean brotli;
 
     /**
      * @param brotliQuality 0-11
@@ -43,10 +43,23 @@ public final class VariantCompressor {
         this.brotliQuality = brotliQuality;
         this.gzipLevel = gzipLevel;
         this.threshold = threshold;
-        this.brotli = brotliAvailable();
     }
 
-    private static boolean brotliAvailable() {
+    /** Loads the native encoder on first use: a tree without compressible files never pays for it. */
+    private boolean brotli() {
+        Boolean b = brotli;
+        if (b == null) {
+            synchronized (this) {
+                if (brotli == null) {
+                    brotli = loadBrotli();
+                }
+                b = brotli;
+            }
+        }
+        return b;
+    }
+
+    private static boolean loadBrotli() {
         try {
             Brotli4jLoader.ensureAvailability();
             return true;
@@ -64,7 +77,7 @@ public final class VariantCompressor {
     /** The variants worth keeping (encoding → staged bytes), possibly none. */
     public Map<String, ScratchSpace.StagedBlob> compress(Payload source, ScratchSpace scratch) throws IOException {
         Map<String, ScratchSpace.StagedBlob> kept = new LinkedHashMap<>();
-        if (brotli) {
+        if (brotli()) {
             ScratchSpace.StagedBlob br = encode(source, scratch, BR);
             if (br == null) {
                 return kept;
@@ -80,6 +93,9 @@ public final class VariantCompressor {
 
     /** Re-encodes one variant exactly as {@link #compress} would (to recreate a lost blob). */
     public ScratchSpace.StagedBlob recreate(Payload source, ScratchSpace scratch, String encoding) throws IOException {
+        if (BR.equals(encoding) && !brotli()) {
+            return null;
+        }
         return encode(source, scratch, encoding);
     }
 

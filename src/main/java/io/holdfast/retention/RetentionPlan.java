@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The decision for every release, newest first, and why a run must not carry it out without {@code --force}.
+ * The decision for every release (live ones newest first, then retired ones most recently retired first), and
+ * why a run must not carry it out without {@code --force}.
  *
  * @param now     the store time the plan was made at
  * @param refusal why the plan removes too much, or null when it is within the policy's limits

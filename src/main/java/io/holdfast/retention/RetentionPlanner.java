@@ -83,7 +83,9 @@ public final class RetentionPlanner {
                         why, null, r));
             }
         }
-        decisions.sort(Comparator.comparing((Decision d) -> d.committed() != null ? d.committed() : d.retiredAt())
+        // Live releases newest first, then retired ones most recently retired first.
+        decisions.sort(Comparator.comparing(Decision::live)
+                .thenComparing((Decision d) -> d.live() ? d.committed() : d.retiredAt())
                 .thenComparing(Decision::id).reversed());
         return new RetentionPlan(now, policy, decisions, refusal(decisions, policy));
     }

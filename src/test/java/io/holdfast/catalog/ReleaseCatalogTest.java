@@ -10,8 +10,12 @@ import io.holdfast.error.HoldfastException;
 import io.holdfast.manifest.Documents;
 import io.holdfast.manifest.ReleaseId;
 import io.holdfast.manifest.ReleaseManifest;
+import io.holdfast.store.BlobStore;
+import io.holdfast.store.ForwardingStore;
+import io.holdfast.store.ObjectInfo;
 import io.holdfast.store.StoreKeys;
 import io.holdfast.store.fs.FileSystemStore;
+import java.util.function.Consumer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -29,14 +33,23 @@ class ReleaseCatalogTest {
     }
 
     @Test
-    void listsReadsAndOrdersReleases() throws Exception {
-        FileSystemStore store = new FileSystemStore(tmp, true);
+    void listsReadsAndOrdersReleases() {
+        FileSystemStore fs = new FileSystemStore(tmp, true);
         for (String id : List.of("10", "9", "abc")) {
-            commit(store, StoreKeys.release(ReleaseId.of(id)), id);
-            Thread.sleep(5); // distinct store timestamps for the "newest" order, not synchronisation
+            commit(fs, StoreKeys.release(ReleaseId.of(id)), id);
         }
-        commit(store, StoreKeys.retired(ReleaseId.of("3")), "3");
-        store.compareAndSwap("releases/not a valid id!.json", new byte[] {1}, Optional.empty());
+        // Commit times as the store reports them: 10 first, then 9, then abc.
+        List<String> order = List.of("10", "9", "abc");
+        BlobStore store = new ForwardingStore(fs) {
+            @Override
+            public void list(String prefix, Consumer<ObjectInfo> sink) {
+                super.list(prefix, i -> sink.accept(new ObjectInfo(i.key(), i.size(),
+                        Instant.EPOCH.plusSeconds(order.indexOf(StoreKeys.releaseIdIn(StoreKeys.RELEASES, i.key())
+                                .map(ReleaseId::value).orElse("")) + 1L), i.version())));
+            }
+        };
+        commit(fs, StoreKeys.retired(ReleaseId.of("3")), "3");
+        fs.compareAndSwap("releases/not a valid id!.json", new byte[] {1}, Optional.empty());
         ReleaseCatalog c = new ReleaseCatalog(store);
         assertEquals(List.of("9", "10", "abc"), c.committed().stream().map(e -> e.id().value()).toList());
         assertEquals(List.of("abc", "9"), c.newest(2).stream().map(e -> e.id().value()).toList());

@@ -3,7 +3,10 @@ package io.holdfast.cli;
 import io.holdfast.gc.GcReport;
 import io.holdfast.retention.Action;
 import io.holdfast.retention.Decision;
-import java.util.Locale;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -30,11 +33,15 @@ final class GcReportText {
                 .append(dry ? " to retire, " : " retired, ").append(n.get("restore")).append(dry ? " to restore, " : " restored, ")
                 .append(n.get("delete")).append(dry ? " tombstones to delete, " : " tombstones deleted, ")
                 .append(n.get("keep-retired")).append(" stay retired\n");
-        int width = r.releases().stream().mapToInt(d -> d.id().value().length()).max().orElse(2);
+        List<String[]> rows = new ArrayList<>();
         for (Decision d : r.releases()) {
-            sb.append(String.format(Locale.ROOT, "  %-12s %-" + width + "s  %s%n", label(d.action()), d.id(),
-                    String.join("; ", d.reasons())));
+            rows.add(new String[] {"  " + label(d.action()), d.id().value(), String.join("; ", d.reasons())});
         }
+        StringWriter table = new StringWriter();
+        try (PrintWriter w = new PrintWriter(table)) {
+            TextFormat.table(w, rows);
+        }
+        sb.append(table);
         if (!r.restored().isEmpty()) {
             sb.append("Restored at once (became current or pinned during the run): ").append(r.restored()).append('\n');
         }
@@ -44,9 +51,9 @@ final class GcReportText {
         sb.append("Blobs: ").append(b.listed()).append(" listed, ").append(b.referenced()).append(" referenced, ")
                 .append(b.young()).append(" unreferenced but younger than grace, ").append(b.candidates()).append(" candidates\n");
         sb.append("  ").append(dry ? "would delete " : "deleted ").append(b.deleted()).append(" blobs (")
-                .append(bytes(b.deletedBytes())).append(")");
+                .append(TextFormat.bytes(b.deletedBytes())).append(")");
         if (b.waiting() > 0) {
-            sb.append("; ").append(b.waiting()).append(" more (").append(bytes(b.waitingBytes()))
+            sb.append("; ").append(b.waiting()).append(" more (").append(TextFormat.bytes(b.waitingBytes()))
                     .append(") wait for their second phase");
         }
         sb.append('\n');
@@ -58,19 +65,5 @@ final class GcReportText {
 
     private static String label(Action a) {
         return a == Action.KEEP_RETIRED ? "stay-retired" : a.label();
-    }
-
-    static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

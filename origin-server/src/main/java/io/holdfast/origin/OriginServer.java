@@ -80,6 +80,7 @@ public final class OriginServer implements AutoCloseable {
     private final JvmGcMetrics gcMetrics;
     private final String storeDescription;
     private volatile boolean closed;
+    private volatile boolean started;
     private URI url;
     private URI adminUrl;
 
@@ -167,12 +168,19 @@ public final class OriginServer implements AutoCloseable {
     /** Loads the index (a failure is logged and retried), then listens on both ports. */
     public static OriginServer start(OriginConfig config, BlobStore store, Clock clock) {
         OriginServer s = new OriginServer(config, store, clock);
-        s.index.start();
-        IndexSnapshot first = s.index.snapshot();
-        s.server.start();
-        s.admin.start();
+        IndexSnapshot first;
+        try {
+            s.index.start();
+            first = s.index.snapshot();
+            s.server.start();
+            s.admin.start();
+        } catch (RuntimeException e) {
+            s.close(); // threads already started must not outlive a failed start
+            throw e;
+        }
         s.url = url(s.server);
         s.adminUrl = url(s.admin);
+        s.started = true;
         if (s.reporter != null) {
             long every = Math.max(1, config.accessReportInterval().toMillis());
             s.reportThread.scheduleWithFixedDelay(s.reporter::report, every, every, TimeUnit.MILLISECONDS);
@@ -239,6 +247,10 @@ public final class OriginServer implements AutoCloseable {
         return idle;
     }
 
+    /**
+     * Stops at once: no new connections, requests in flight get a few seconds to finish (their hits must reach the
+     * last access report), then the report is written and every thread stops. {@link #drain} is the patient version.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -248,16 +260,21 @@ public final class OriginServer implements AutoCloseable {
         if (!drain.draining()) {
             drain.startDrain();
         }
+        server.stop();
+        try {
+            drain.awaitIdle(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         reportThread.shutdown();
         try {
             reportThread.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (reporter != null) {
+        if (reporter != null && started) {
             reporter.report();
         }
-        server.stop();
         worker.shutdown();
         try {
             if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -270,9 +287,16 @@ public final class OriginServer implements AutoCloseable {
         admin.stop();
         index.close();
         indexThread.shutdownNow();
+        try {
+            indexThread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         gcMetrics.close();
         registry.close();
-        LOG.info("event=origin_stopped release=-");
+        if (started) {
+            LOG.info("event=origin_stopped release=-");
+        }
     }
 
     private static URI url(Undertow u) {

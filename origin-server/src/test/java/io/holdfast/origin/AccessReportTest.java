@@ -57,7 +57,8 @@ class AccessReportTest {
         AccessReport second = Documents.decode(store.read(StoreKeys.access("edge-1")).orElseThrow().content(),
                 AccessReport.class, "report");
         assertEquals(report.lastServed().get(ReleaseId.of("r1")), second.lastServed().get(ReleaseId.of("r1")));
-        assertTrue(second.lastServed().get(ReleaseId.of("r2")).isAfter(report.lastServed().get(ReleaseId.of("r2"))));
+        assertTrue(second.lastServed().get(ReleaseId.of("r2")).isAfter(report.lastServed().get(ReleaseId.of("r2"))),
+                report + " then " + second);
     }
 
     @Test

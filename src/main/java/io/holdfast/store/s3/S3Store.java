@@ -272,7 +272,8 @@ public final class S3Store implements BlobStore {
             }
             for (S3Object o : page.contents()) {
                 String key = location.storeKey(o.key());
-                if (StoreKeys.isValid(key)) {
+                // Some servers list an object still being written without an ETag or time: it is not there yet.
+                if (StoreKeys.isValid(key) && o.eTag() != null && o.lastModified() != null) {
                     sink.accept(new ObjectInfo(key, o.size(), o.lastModified(), o.eTag()));
                 }
             }

@@ -1,0 +1,33 @@
+package io.holdfast.origin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.holdfast.store.fs.FileSystemStore;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A port in use is an error, and leaves no threads behind. */
+class StartFailureTest {
+    @Test
+    void aTakenPortFailsCleanly(@TempDir Path dir) throws Exception {
+        FileSystemStore store = new FileSystemStore(dir, true);
+        new SampleSite(new TestPublisher(store));
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            OriginConfig config = OriginConfig.builder().bind("127.0.0.1").port(taken.getLocalPort()).adminPort(0)
+                    .originId("start-failure").build();
+            assertThrows(RuntimeException.class, () -> OriginServer.start(config, store, Clock.systemUTC()));
+        }
+        List<String> left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> !before.contains(t)).map(Thread::getName)
+                .filter(n -> n.startsWith("holdfast-origin") || n.equals("holdfast-index") || n.equals("holdfast-report")).toList();
+        assertEquals(List.of(), left);
+        assertEquals(true, store.head("access/start-failure.json").isEmpty(), "nothing written by a server that never started");
+    }
+}
