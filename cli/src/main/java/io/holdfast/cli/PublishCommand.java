@@ -83,7 +83,7 @@ final class PublishCommand implements Callable<Integer> {
     String builder;
 
     @Option(names = "--brotli-quality", defaultValue = "5", paramLabel = "0-11",
-            description = "Brotli quality of br variants (default ${DEFAULT-VALUE}; 11 is ~8% smaller and ~50x slower).")
+            description = "Brotli quality of br variants (default ${DEFAULT-VALUE}; 11 is ~8%% smaller and ~50x slower).")
     int brotliQuality;
 
     @Option(names = "--gzip-level", defaultValue = "4", paramLabel = "1-9",
