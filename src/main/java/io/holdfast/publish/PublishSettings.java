@@ -28,7 +28,7 @@ public record PublishSettings(EntryPoints entryPoints, String prefix, int brotli
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(600);
     /**
      * Publish-time CPU against bytes served. On real Vite output brotli 4 is 7% larger than 5 and about twice as
-     * fast; 11 is another ~10% smaller and 50 times slower. The cold publish of a large tree spends most of its
+     * fast; 11 is ~15% smaller than 4 and 100 times slower. The cold publish of a large tree spends most of its
      * CPU compressing, so the default leans to speed; {@code --brotli-quality} trades it back. A content is
      * compressed once: later releases reuse its variants.
      */

@@ -83,7 +83,7 @@ final class PublishCommand implements Callable<Integer> {
     String builder;
 
     @Option(names = "--brotli-quality", defaultValue = "4", paramLabel = "0-11",
-            description = "Brotli quality of br variants (default ${DEFAULT-VALUE}; 5 is ~7% smaller and half as fast, 11 ~17% smaller and ~100x slower).")
+            description = "Brotli quality of br variants (default ${DEFAULT-VALUE}; 5 is ~7% smaller and half as fast, 11 ~15% smaller and ~100x slower).")
     int brotliQuality;
 
     @Option(names = "--gzip-level", defaultValue = "3", paramLabel = "1-9",
