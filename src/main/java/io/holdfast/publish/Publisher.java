@@ -3,6 +3,9 @@ package io.holdfast.publish;
 import io.holdfast.channel.ChannelMover;
 import io.holdfast.error.ErrorKind;
 import io.holdfast.error.HoldfastException;
+import io.holdfast.lease.GcGate;
+import io.holdfast.lease.LeaseKeeper;
+import io.holdfast.lease.LeaseLostException;
 import io.holdfast.manifest.Asset;
 import io.holdfast.manifest.ChannelName;
 import io.holdfast.manifest.Digest;
@@ -26,8 +29,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -257,7 +260,7 @@ public final class Publisher {
 
         /** @return true if the release is committed and the lease confirmed; false if the lease was lost */
         private boolean attempt(LeaseKeeper keeper, int attempt) {
-            new GcGate(store, sleeper, listener).await(keeper, id.value());
+            new GcGate(store, sleeper, listener::note).await(keeper, id.value());
             // Proof by committed manifests only on the first attempt: after a lost lease, every blob is checked.
             Set<Digest> proven = attempt == 1 ? prior.proven(store, id) : Set.of();
             List<BlobUploader.Blob> todo = new ArrayList<>();
