@@ -166,8 +166,8 @@ public final class LeaseKeeper {
             last = new StoreException(ErrorKind.STORE_FAILED, "cannot renew lease " + key + " in " + store.describe());
         }
         throw new StoreException(ErrorKind.STORE_FAILED, "release " + lease.release()
-                + ": cannot confirm the publish lease " + key + " (store failing); the release may be committed:"
-                + " run 'holdfast publish' again, then 'holdfast verify " + lease.release() + "'", false, last);
+                + ": cannot confirm the lease " + key + " (store failing); the release may be committed:"
+                + " run the same command again, then 'holdfast verify " + lease.release() + "'", false, last);
     }
 
     /** Deletes the lease (last step of a publish, or cleanup after a failure); failures only logged. */
