@@ -186,9 +186,4 @@ public final class LeaseKeeper {
         lostReason = reason;
         LOG.warn("event=lease.lost release={} lease={} reason=\"{}\"", lease.release(), lease.publishId(), reason);
     }
-
-    /** Test hook and diagnostics: the last written lease object. */
-    synchronized ObjectInfo written() {
-        return written;
-    }
 }

@@ -235,11 +235,10 @@ public final class Publisher {
             for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
                 Lease lease = new Lease(id + "-" + randomSuffix(), id, settings.leaseTtl().toSeconds(), 0, digests, false);
                 LeaseKeeper keeper = LeaseKeeper.acquire(store, clock, lease);
-                boolean keepLease = false;
-                try (RenewalTimer.Handle ticking = timer.start(keeper::renewIfDue)) {
+                RenewalTimer.Handle ticking = timer.start(keeper::renewIfDue);
+                try {
                     if (attempt(keeper, attempt)) {
-                        PublishResult result = finish(attempt);
-                        return result;
+                        return finish(attempt);
                     }
                     listener.note("lease lost (" + keeper.lostReason() + "); checking every blob again with a new lease");
                 } catch (LeaseLostException e) {
@@ -249,7 +248,8 @@ public final class Publisher {
                             commit != null, e.getMessage());
                     throw e;
                 } finally {
-                    keeper.release();
+                    ticking.close();
+                    keeper.release(); // last: after the channel moved, or to clean up after a failure
                 }
             }
             throw new HoldfastException(ErrorKind.STORE_FAILED, "release " + id + ": lost the publish lease "
