@@ -210,9 +210,20 @@ bench_gc() {
     done
   done
   rm -rf "/dev/shm/holdfast-bench-gc-$$"
+  summarize_gc
+}
 
-  local shape="$GC_RELEASES x $GC_ASSETS, $(sed -n 's/.*distinctBlobs=\([0-9]*\).*/\1/p' "${GC_FS_SNAP:-/dev/null}.txt" 2>/dev/null) blobs + $GC_ORPHANS orphans"
+summarize_gc() {
+  local backend run
+  [ -n "${GC_FS_SNAP:-}" ] || GC_FS_SNAP=$(ls -d "$OUT/data/gc"/fs-*[0-9] 2>/dev/null | head -1)
+  [ -n "${GC_S3_SNAP:-}" ] || GC_S3_SNAP=$(ls -d "$OUT/data/gc"/s3-*[0-9] 2>/dev/null | head -1)
+  local present=()
   for backend in "${GC_BACKENDS[@]}"; do
+    grep -q "	run1	$backend	" "$PART_DIR/samples.tsv" && present+=("$backend")
+  done
+  [ ${#present[@]} -gt 0 ] || present=("${GC_BACKENDS[@]}")
+  local shape="$GC_RELEASES x $GC_ASSETS, $(sed -n 's/.*distinctBlobs=\([0-9]*\).*/\1/p' "${GC_FS_SNAP:-/dev/null}.txt" 2>/dev/null) blobs + $GC_ORPHANS orphans"
+  for backend in "${present[@]}"; do
     local note
     case $backend in
       fs) note="$shape; project disk (ext4, online discard)" ;;

@@ -94,10 +94,16 @@ bench_hash() {
     fi
   done
 
+  summarize_hash
+}
+
+summarize_hash() {
+  [ -n "${HASH_NOTE:-}" ] || hash_mode
   result "1 GiB file" "SHA-256 MiB/s (net of JVM start)" MiB/s "$(median_of big holdfast mib_s)" \
-    "openssl dgst -sha256" "$(median_of big openssl mib_s)" higher 0.9 "$HASH_NOTE"
+    "openssl dgst -sha256" "$(median_of big openssl mib_s)" higher 0.9 "$HASH_NOTE" "$(paired big holdfast openssl mib_s)"
   result "1 GiB file" "SHA-256 MiB/s incl. JVM start" MiB/s "$(median_of big holdfast mib_s_gross)" \
     "openssl dgst -sha256" "$(median_of big openssl mib_s)" info "" "$HASH_NOTE"
   result "$HASH_SMALL_COUNT x 10 KiB" "files/s incl. JVM start" files/s "$(median_of small holdfast files_s)" \
-    "find | xargs -P2 openssl dgst" "$(median_of small openssl files_s)" higher 1.0 "$HASH_NOTE"
+    "find | xargs -P2 openssl dgst" "$(median_of small openssl files_s)" higher 1.0 "$HASH_NOTE" \
+    "$(paired small holdfast openssl files_s)"
 }

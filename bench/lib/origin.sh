@@ -224,6 +224,11 @@ bench_origin() {
     done
   done
 
+  summarize_origin
+}
+
+summarize_origin() {
+  local case
   local note="wrk -t$WRK_THREADS -c$WRK_CONNS -d${WRK_SECONDS}s, nginx $NGINX_WORKERS workers"
   for case in "${ORIGIN_CASES[@]}"; do
     local target=1.0 metric=req_s unit=req/s
@@ -231,15 +236,15 @@ bench_origin() {
       target=0.9 metric=mib_s unit=MiB/s
     fi
     result "$case" "$unit (fs store)" "$unit" "$(median_of "$case" origin-fs $metric)" nginx \
-      "$(median_of "$case" nginx $metric)" higher "$target" "$note"
+      "$(median_of "$case" nginx $metric)" higher "$target" "$note" "$(paired "$case" origin-fs nginx $metric)"
     [ "$case" = 5m ] || result "$case" "MiB/s (fs store)" MiB/s "$(median_of "$case" origin-fs mib_s)" nginx \
       "$(median_of "$case" nginx mib_s)" info ""
     result "$case" "p99 latency (fs store)" ms "$(median_of "$case" origin-fs p99_ms)" nginx \
-      "$(median_of "$case" nginx p99_ms)" lower 1.5
+      "$(median_of "$case" nginx p99_ms)" lower 1.5 "" "$(paired "$case" origin-fs nginx p99_ms)"
     result "$case" "max RSS under load (fs store)" MiB "$(max_of "$case" origin-fs rss_max_mib)" "nginx (all workers)" \
       "$(max_of "$case" nginx rss_max_mib)" max 300
     result "$case" "$unit (S3 store, warm cache)" "$unit" "$(median_of "$case" origin-s3 $metric)" "holdfast fs store" \
-      "$(median_of "$case" origin-fs $metric)" higher 0.9
+      "$(median_of "$case" origin-fs $metric)" higher 0.9 "" "$(paired "$case" origin-s3 origin-fs $metric)"
     result "$case" "max RSS under load (S3 store)" MiB "$(max_of "$case" origin-s3 rss_max_mib)" "nginx (all workers)" \
       "$(max_of "$case" nginx rss_max_mib)" max 300
   done

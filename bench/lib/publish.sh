@@ -101,13 +101,20 @@ bench_publish() {
     rm -rf "${PART_DIR:?}/s3data/$rb" "${PART_DIR:?}/s3data/$hb"
   done
 
+  summarize_publish
+}
+
+summarize_publish() {
+  [ -n "${PUB_BYTES:-}" ] || PUB_BYTES=$(du -sb "$OUT/data/publish/tree" | cut -f1)
   local note="$PUB_COUNT files, $((PUB_BYTES / 1048576)) MiB, sizes log-uniform $PUB_MIN..$PUB_MAX B, 1/3 compressible text"
   result cold "wall time" s "$(median_of cold holdfast seconds)" "rclone sync" "$(median_of cold rclone seconds)" \
-    lower 1.2 "$note"
+    lower 1.2 "$note" "$(paired cold holdfast rclone seconds)"
   result incremental "wall time (1% changed)" s "$(median_of incremental holdfast seconds)" "rclone sync" \
-    "$(median_of incremental rclone seconds)" lower 1.0 "target: faster than rclone"
+    "$(median_of incremental rclone seconds)" lower 1.0 "target: faster than rclone" \
+    "$(paired incremental holdfast rclone seconds)"
   result incremental "wall time (1% changed)" s "$(median_of incremental-checksum holdfast seconds)" \
-    "rclone sync --checksum" "$(median_of incremental-checksum rclone seconds)" info "" "rclone's cheapest correct mode"
+    "rclone sync --checksum" "$(median_of incremental-checksum rclone seconds)" info "" "rclone's cheapest correct mode" \
+    "$(paired incremental-checksum holdfast rclone seconds)"
   result cold "S3 requests" n "$(median_of cold holdfast requests)" "rclone sync" "$(median_of cold rclone requests)" info ""
   result incremental "S3 requests" n "$(median_of incremental holdfast requests)" "rclone sync" \
     "$(median_of incremental rclone requests)" info ""
