@@ -24,6 +24,7 @@ public final class ManifestDigests {
      */
     public static void scan(byte[] json, String key, Consumer<String> digests) {
         int format = -1;
+        boolean assets = false;
         try (JsonParser p = Documents.mapper().getFactory().createParser(json)) {
             expect(p.nextToken() == JsonToken.START_OBJECT, key);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -31,10 +32,16 @@ public final class ManifestDigests {
                 JsonToken value = p.nextToken();
                 if ("format".equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
                     format = p.getIntValue();
-                } else if ("assets".equals(field) && value == JsonToken.START_ARRAY) {
-                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                } else if ("assets".equals(field)) {
+                    // Anything but an array of objects is unreadable: stopping at a stray element would leave the
+                    // blobs of the entries after it unprotected.
+                    expect(value == JsonToken.START_ARRAY, key);
+                    JsonToken t;
+                    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                        expect(t == JsonToken.START_OBJECT, key);
                         asset(p, key, digests);
                     }
+                    assets = true;
                 } else {
                     p.skipChildren();
                 }
@@ -42,6 +49,7 @@ public final class ManifestDigests {
         } catch (IOException | IllegalArgumentException e) {
             throw unreadable(key, String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
+        expect(assets, key);
         if (format != ReleaseManifest.FORMAT) {
             throw new HoldfastException(ErrorKind.STORE_FAILED, "store object " + key + " has manifest format " + format
                     + "; this Holdfast reads format " + ReleaseManifest.FORMAT + ", so GC cannot tell which blobs it needs");
@@ -52,15 +60,18 @@ public final class ManifestDigests {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
-            if ("digest".equals(field) && value == JsonToken.VALUE_STRING) {
+            if ("digest".equals(field)) {
+                expect(value == JsonToken.VALUE_STRING, key);
                 digests.accept(p.getText());
-            } else if ("variants".equals(field) && value == JsonToken.START_OBJECT) {
+            } else if ("variants".equals(field) && value != JsonToken.VALUE_NULL) {
+                expect(value == JsonToken.START_OBJECT, key);
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     expect(p.nextToken() == JsonToken.START_OBJECT, key);
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String vf = p.currentName();
                         JsonToken vv = p.nextToken();
-                        if ("digest".equals(vf) && vv == JsonToken.VALUE_STRING) {
+                        if ("digest".equals(vf)) {
+                            expect(vv == JsonToken.VALUE_STRING, key);
                             digests.accept(p.getText());
                         } else {
                             p.skipChildren();

@@ -4,6 +4,7 @@ import io.holdfast.catalog.ReleaseCatalog;
 import io.holdfast.error.ErrorKind;
 import io.holdfast.error.HoldfastException;
 import io.holdfast.manifest.Documents;
+import io.holdfast.manifest.ManifestCheck;
 import io.holdfast.manifest.ReleaseId;
 import io.holdfast.manifest.ReleaseManifest;
 import io.holdfast.store.BlobStore;
@@ -47,6 +48,8 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Verifier.Report report;
+        // Manifests that cannot be read or must not be trusted: reported, and the others still checked.
+        List<Map<String, Object>> manifestProblems = new ArrayList<>();
         try (BlobStore s = store.open(false)) {
             ReleaseCatalog catalog = new ReleaseCatalog(s);
             List<ReleaseManifest> manifests = new ArrayList<>();
@@ -54,8 +57,15 @@ final class VerifyCommand implements Callable<Integer> {
                 manifests.add(catalog.require(ReleaseId.of(id)));
             } else {
                 for (ReleaseCatalog.Entry e : catalog.committed()) {
-                    catalog.read(e.id()).ifPresent(manifests::add);
+                    try {
+                        catalog.read(e.id()).ifPresent(manifests::add);
+                    } catch (HoldfastException unreadable) {
+                        manifestProblems.add(problem(e.id(), "unreadable", unreadable.getMessage()));
+                    }
                 }
+            }
+            for (ReleaseManifest m : manifests) {
+                ManifestCheck.problems(m).forEach(p -> manifestProblems.add(problem(m.id(), "untrusted", p)));
             }
             report = new Verifier(s, threads).verify(manifests);
         }
@@ -64,6 +74,7 @@ final class VerifyCommand implements Callable<Integer> {
             doc.put("releases", report.releases());
             doc.put("blobs", report.blobs());
             doc.put("bytes", report.bytes());
+            doc.put("manifestProblems", manifestProblems);
             doc.put("damage", report.damage().stream().map(d -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("release", d.release().value());
@@ -75,19 +86,32 @@ final class VerifyCommand implements Callable<Integer> {
                 return m;
             }).toList());
             out.println(new String(Documents.encode(doc), StandardCharsets.UTF_8));
-        } else if (report.ok()) {
+        } else if (report.ok() && manifestProblems.isEmpty()) {
             out.println("verified " + report.releases() + " release" + (report.releases() == 1 ? "" : "s") + ", "
                     + report.blobs() + " blobs (" + TextFormat.bytes(report.bytes()) + "): no damage");
         } else {
+            manifestProblems.forEach(p -> out.println("release " + p.get("release") + ": manifest " + p.get("kind") + ": "
+                    + Main.oneLine(String.valueOf(p.get("problem")))));
             report.damage().forEach(d -> out.println(d.toString()));
         }
         out.flush();
-        if (!report.ok()) {
-            long releases = report.damage().stream().map(Verifier.Damage::release).distinct().count();
-            throw new HoldfastException(ErrorKind.DAMAGED, report.damage().size() + " damaged blob reference"
-                    + (report.damage().size() == 1 ? "" : "s") + " in " + releases + " release" + (releases == 1 ? "" : "s")
-                    + (output.json() ? "" : " (listed above)"));
+        if (!report.ok() || !manifestProblems.isEmpty()) {
+            long releases = java.util.stream.Stream.concat(report.damage().stream().map(d -> d.release().value()),
+                    manifestProblems.stream().map(p -> String.valueOf(p.get("release")))).distinct().count();
+            String blobs = report.damage().size() + " damaged blob reference" + (report.damage().size() == 1 ? "" : "s");
+            String docs = manifestProblems.isEmpty() ? "" : manifestProblems.size() + " manifest problem"
+                    + (manifestProblems.size() == 1 ? "" : "s") + " and ";
+            throw new HoldfastException(ErrorKind.DAMAGED, docs + blobs + " in " + releases + " release"
+                    + (releases == 1 ? "" : "s") + (output.json() ? "" : " (listed above)"));
         }
         return 0;
+    }
+
+    private static Map<String, Object> problem(ReleaseId release, String kind, String problem) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("release", release.value());
+        m.put("kind", kind);
+        m.put("problem", problem);
+        return m;
     }
 }

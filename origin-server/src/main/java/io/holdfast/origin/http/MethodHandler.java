@@ -26,13 +26,15 @@ public final class MethodHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         HttpString m = exchange.getRequestMethod();
-        if (m == Methods.GET || m == Methods.HEAD || m.equals(Methods.GET) || m.equals(Methods.HEAD)) {
+        // Method names are case-sensitive (RFC 9110 §9.1), HttpString.equals is not: "get" is another method.
+        String name = m.toString();
+        if (m == Methods.GET || m == Methods.HEAD || name.equals(Methods.GET_STRING) || name.equals(Methods.HEAD_STRING)) {
             next.handleRequest(exchange);
             return;
         }
         OriginRequest r = OriginRequest.of(exchange);
         HeaderMap h = exchange.getResponseHeaders();
-        if (m.equals(Methods.OPTIONS)) {
+        if (name.equals(Methods.OPTIONS_STRING)) {
             h.put(Headers.ALLOW, ALLOW);
             String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
             String allowed = cors.allowOrigin(origin);
