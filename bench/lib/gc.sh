@@ -4,7 +4,7 @@
 # Policy: keep the newest half of the releases, no age windows, retire-for 0 and grace 0, so consecutive runs go
 # through every phase: run 1 retires the rest and records the orphans as candidates; run 2 deletes the orphans and
 # the expired tombstones; run 3 deletes the blobs only those releases referenced; run 4 finds nothing to do.
-# Each run: wall time, heap (the JVM runs with -Xmx256m and logs its collections: peak heap in use, largest heap
+# Each run: wall time, heap (the JVM runs with the launcher's options for gc plus -Xmx256m and logs its collections: peak heap in use, largest heap
 # after a collection), max RSS (/usr/bin/time), store requests (HOLDFAST_STORE_STATS call counts; on S3 also the
 # requests S3Proxy logged) against the protocol's minimum for what the run did (docs/BENCHMARKS.md derives it).
 # Reference floor (informative): listing the store and reading every manifest with find/cat (filesystem) or
@@ -88,7 +88,7 @@ gc_run() {
   local before=0
   [ "$backend" = s3 ] && before=$(grep -c '^request: ' "$PART_DIR/logs/s3proxy.log" || true)
   local t
-  t=$(HOLDFAST_STORE_STATS=$stats HOLDFAST_JAVA_OPTS="-XX:+UseSerialGC -Xmx$GC_HEAP -Xlog:gc:file=$gclog" \
+  t=$(HOLDFAST_STORE_STATS=$stats HOLDFAST_JAVA_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx$GC_HEAP -Xlog:gc:file=$gclog" \
     TIMED_STDOUT=$json timed "$PART_DIR/logs/gc-$tag.err" /usr/bin/time -v -o "$timev" \
     "$HOLDFAST" gc --store "$store" $(gc_policy "$backend") --json) || { log "gc: run $tag failed"; return 1; }
   local case="run$run"
