@@ -22,8 +22,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
-import org.xnio.channels.Channels;
-import org.xnio.channels.StreamSinkChannel;
 
 /**
  * Sends a body that needs I/O, on a worker thread: loads a small blob into the memory cache (verified) and sends
@@ -88,21 +86,7 @@ public final class StoreBodyHandler implements HttpHandler {
             });
             return;
         }
-        // A range: blocking sendfile of exactly [first, first+length) on this worker thread. The headers are
-        // flushed first: while they are pending, Undertow fills the rest of its header buffer from the file's
-        // current position without regard to the count, so the answer carried up to 16 KiB more than its
-        // Content-Length (found by the hostile-request property test), which desynchronises a kept-alive connection.
-        try (ch) {
-            StreamSinkChannel out = exchange.getResponseChannel();
-            Channels.flushBlocking(out);
-            Channels.transferBlocking(out, ch, first, length);
-            out.shutdownWrites();
-            Channels.flushBlocking(out);
-        } catch (IOException e) {
-            IoUtils.safeClose(exchange.getConnection());
-            return;
-        }
-        exchange.endExchange();
+        FileRangeSender.send(exchange, ch, first, length);
     }
 
     private void stream(HttpServerExchange exchange, OriginRequest r, Representation rep, long first, long length) {
