@@ -94,6 +94,10 @@ public final class StoreBodyHandler implements HttpHandler {
         Optional<ObjectStream> s;
         try {
             s = store.get(rep.blobKey, whole ? null : new ByteRange(first, first + length - 1));
+        } catch (IllegalArgumentException e) {
+            // The range is outside the stored blob: the manifest gives it another size than it has.
+            wrongSize(exchange, r, rep, e.getMessage());
+            return;
         } catch (StoreException e) {
             BlobUnavailableException u = new BlobUnavailableException(BlobUnavailableException.Reason.STORE_FAILED,
                     rep.digest, "store failed reading " + rep.blobKey + ": " + e.getMessage(), e);
@@ -108,6 +112,12 @@ public final class StoreBodyHandler implements HttpHandler {
             unavailable(exchange, r, u);
             return;
         }
+        if (s.get().info().size() != rep.size) {
+            // Known before the first byte: answer 502 rather than cut the body short later.
+            closeQuietly(s.get());
+            wrongSize(exchange, r, rep, "size " + s.get().info().size() + " instead of " + rep.size);
+            return;
+        }
         exchange.startBlocking();
         try (InputStream in = s.get().body()) {
             VerifyingCopy.copy(in, exchange.getOutputStream(), rep, length, whole);
@@ -119,6 +129,21 @@ public final class StoreBodyHandler implements HttpHandler {
         } catch (IOException | StoreException e) {
             LOG.debug("event=stream_aborted release={} key={} error=\"{}\"", r.asset.release, rep.blobKey, e.getMessage());
             IoUtils.safeClose(exchange.getConnection());
+        }
+    }
+
+    private void wrongSize(HttpServerExchange exchange, OriginRequest r, Representation rep, String what) {
+        BlobUnavailableException u = new BlobUnavailableException(BlobUnavailableException.Reason.CORRUPT, rep.digest,
+                "blob " + rep.blobKey + " is corrupted: " + what, null);
+        blobs.failed(rep, u);
+        unavailable(exchange, r, u);
+    }
+
+    private static void closeQuietly(ObjectStream s) {
+        try {
+            s.close();
+        } catch (IOException | RuntimeException ignored) {
+            // abandoning a stream we will not read
         }
     }
 
