@@ -25,10 +25,11 @@ const SERVE_ARGS = (process.env.E2E_SERVE_ARGS || '').split(' ').filter(Boolean)
 const ORIGIN_REFRESH_MS = Number(process.env.E2E_ORIGIN_REFRESH_MS || 20000);
 // A promote or rollback must be visible on the entry page "at once": within this bound.
 const ENTRY_PAGE_MS = Number(process.env.E2E_ENTRY_PAGE_MS || 5000);
+const STEP_TIMEOUT_MS = 180000;
 
 // Retention policies. Step 2 keeps the two newest (v1, v2). Step 3 keeps only the three newest (v2, v3, v4) and
 // the channel's current release: nothing else (no age window, no recently-served window, no history) keeps v1.
-// Grace and retirement 0 so that a second run really deletes the blobs that only v1 referenced.
+// Grace and retirement 0 so that a few runs in a row really delete the blobs that only v1 referenced.
 const KEEP_V1 = ['--keep-last', '2'];
 const DROP_V1 = ['--keep-last', '3', '--keep-within', '0s', '--keep-channel-history', '1',
   '--keep-served-within', '0s', '--retire-for', '0s', '--grace', '0s'];
@@ -81,7 +82,8 @@ function scenario(name) {
     let failed = false;
 
     // Steps build on each other: after a failed one the rest are reported as skipped, not as more failures.
-    const step = (title, fn) => test(title, async (t) => {
+    // A step that hangs fails after STEP_TIMEOUT_MS.
+    const step = (title, fn) => test(title, { timeout: STEP_TIMEOUT_MS }, async (t) => {
       if (failed) {
         t.skip('an earlier step failed');
         return;

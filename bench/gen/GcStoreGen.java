@@ -109,7 +109,13 @@ public final class GcStoreGen {
                 }
                 ReleaseManifest m = new ReleaseManifest(ReleaseManifest.FORMAT, id(r),
                         EPOCH.plus(Duration.ofMinutes(r)), new Source("c" + r, "main", "bench"), list);
-                pending.add(pool.submit(() -> writer.write(StoreKeys.release(m.id()), Documents.encode(m))));
+                pending.add(pool.submit(() -> {
+                    writer.write(StoreKeys.release(m.id()), Documents.encode(m));
+                    if (root != null) {
+                        // Commit times one minute apart, as the manifests say, so "the newest N" is well defined.
+                        setModified(root.resolve(StoreKeys.release(m.id())), m.created());
+                    }
+                }));
                 if (pending.size() > 20_000) {
                     drain(pending);
                 }
@@ -152,6 +158,14 @@ public final class GcStoreGen {
                     ByteBuffer.wrap(Digest.of(content).base64().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    static void setModified(Path f, Instant t) {
+        try {
+            Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(t));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -74,13 +74,34 @@ sample() { printf '%s\t%s\t%s\t%s\t%s\n' "$PART" "$1" "$2" "$3" "$4" >>"$PART_DI
 samples_of() { awk -F'\t' -v c="$1" -v s="$2" -v m="$3" '$2 == c && $3 == s && $4 == m { print $5 }' "$PART_DIR/samples.tsv"; }
 median_of() { median $(samples_of "$@"); }
 
-# result CASE METRIC UNIT HOLDFAST REFNAME REF RULE TARGET [NOTE]
+# paired CASE HSIDE RSIDE METRIC: median over repetitions of (HSIDE's i-th sample / RSIDE's i-th sample)
+paired() {
+  local h r
+  h=$(samples_of "$1" "$2" "$4" | tr '\n' ' ')
+  r=$(samples_of "$1" "$3" "$4" | tr '\n' ' ')
+  [ -n "$h" ] && [ -n "$r" ] || return 0
+  median $(awk -v h="$h" -v r="$r" 'BEGIN { n = split(h, a, " "); m = split(r, b, " ");
+    for (i = 1; i <= n && i <= m; i++) if (b[i] > 0) printf "%.6g\n", a[i] / b[i] }')
+}
+
+# part_summary NAME: recompute a part's results from its recorded samples (bench/run --summarize)
+part_summary() {
+  PART=$1
+  PART_DIR="$OUT/$PART"
+  [ -s "$PART_DIR/samples.tsv" ] || return 0
+  : >"$PART_DIR/results.tsv"
+  "summarize_$PART"
+}
+
+# result CASE METRIC UNIT HOLDFAST REFNAME REF RULE TARGET [NOTE [PAIRED]]
+#   PAIRED: the median of the per-repetition ratios (each Holdfast figure over the reference figure measured right
+#   next to it), a cross-check of the ratio of medians on a noisy machine
 #   RULE higher: ratio = holdfast/ref, target met when ratio >= TARGET (throughput)
 #   RULE lower:  ratio = holdfast/ref, target met when ratio <= TARGET (time, latency, requests)
 #   RULE max:    no ratio; target met when holdfast <= TARGET (absolute bound, REF informative)
 #   RULE info:   recorded, no target
 result() {
-  local case=$1 metric=$2 unit=$3 hf=$4 refname=$5 ref=$6 rule=$7 target=$8 note=${9:-}
+  local case=$1 metric=$2 unit=$3 hf=$4 refname=$5 ref=$6 rule=$7 target=$8 note=${9:-} paired=${10:-}
   local ratio="" verdict=""
   if [ -z "$hf" ]; then
     verdict="not measured"
@@ -102,8 +123,8 @@ result() {
   fi
   local shown
   case $rule in higher) shown=">= ${target}x" ;; lower) shown="<= ${target}x" ;; max) shown="<= $target" ;; *) shown="-" ;; esac
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$PART" "$case" "$metric" "$unit" "${hf:--}" "$refname" \
-    "${ref:--}" "${ratio:--}" "$shown" "$verdict" "$note" >>"$PART_DIR/results.tsv"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$PART" "$case" "$metric" "$unit" "${hf:--}" "$refname" \
+    "${ref:--}" "${ratio:--}" "${paired:--}" "$shown" "$verdict" "$note" >>"$PART_DIR/results.tsv"
 }
 
 print_summary() {
@@ -114,7 +135,7 @@ print_summary() {
   done
   [ ${#files[@]} -gt 0 ] || { log "no results yet"; return 0; }
   {
-    printf 'part\tcase\tmetric\tunit\tholdfast\treference\tref value\tratio\ttarget\tverdict\tnote\n'
+    printf 'part\tcase\tmetric\tunit\tholdfast\treference\tref value\tratio\tpaired\ttarget\tverdict\tnote\n'
     cat "${files[@]}"
   } >"$OUT/summary.tsv"
   echo
@@ -196,13 +217,14 @@ S3_SECRET=bench-secret-key
 s3proxy_classpath() {
   local cp="$OUT/s3proxy.classpath"
   if [ ! -s "$cp" ]; then
-    (cd "$ROOT/bench/s3proxy" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp" >/dev/null) \
-      || die "could not resolve S3Proxy (bench/s3proxy/pom.xml)"
+    (cd "$ROOT/e2e/s3proxy" && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp" >/dev/null) \
+      || die "could not resolve S3Proxy (e2e/s3proxy/pom.xml)"
   fi
   cat "$cp"
 }
 
-# s3_start DATADIR [LOGBACK]: sets S3_ENDPOINT and S3_PID
+# s3_start DATADIR [LOGBACK]: sets S3_ENDPOINT and S3_PID. S3_PROVIDER (default filesystem) and S3_HEAP select
+# S3Proxy's backend and heap.
 s3_start() {
   local data=$1 logback=${2:-$ROOT/bench/s3proxy/logback.xml}
   mkdir -p "$data"
@@ -214,12 +236,12 @@ s3proxy.endpoint=http://127.0.0.1:$port
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=$S3_ACCESS
 s3proxy.credential=$S3_SECRET
-jclouds.provider=filesystem
+jclouds.provider=${S3_PROVIDER:-filesystem}
 jclouds.filesystem.basedir=$data
 EOF
   local cp
   cp=$(s3proxy_classpath)
-  start_bg s3proxy "$PART_DIR/logs/s3proxy.log" java -Xmx512m -XX:+UseSerialGC -Dlogback.configurationFile="$logback" \
+  start_bg s3proxy "$PART_DIR/logs/s3proxy.log" java -Xmx${S3_HEAP:-512m} -XX:+UseSerialGC -Dlogback.configurationFile="$logback" \
     -cp "$cp" org.gaul.s3proxy.Main --properties "$conf"
   S3_PID=$LAST_PID
   S3_ENDPOINT="http://127.0.0.1:$port"

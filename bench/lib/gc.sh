@@ -1,7 +1,7 @@
 # GC over a large store: GC_RELEASES releases x GC_ASSETS assets, GC_CHANGED assets changed per release (about
 # 100,000 distinct blobs), GC_ORPHANS unreferenced blobs, a production channel on the newest release; written
 # directly by bench/gen/GcStoreGen.java, once, then copied afresh for every repetition.
-# Policy: keep the newest GC_KEEP releases, no age windows, retire-for 0 and grace 0, so consecutive runs go
+# Policy: keep the newest half of the releases, no age windows, retire-for 0 and grace 0, so consecutive runs go
 # through every phase: run 1 retires the rest and records the orphans as candidates; run 2 deletes the orphans and
 # the expired tombstones; run 3 deletes the blobs only those releases referenced; run 4 finds nothing to do.
 # Each run: wall time, heap (the JVM runs with -Xmx256m and logs its collections: peak heap in use, largest heap
@@ -15,13 +15,20 @@ GC_ASSETS=${BENCH_GC_ASSETS:-2000}
 GC_CHANGED=${BENCH_GC_CHANGED:-50}
 GC_ORPHANS=${BENCH_GC_ORPHANS:-5000}
 GC_KEEP=${BENCH_GC_KEEP:-1000}
-GC_S3_RELEASES=${BENCH_GC_S3_RELEASES:-$GC_RELEASES}
+# S3Proxy lists a bucket by walking all of it for every page of 1000 keys (measured: 8 s a page at 107,000 objects
+# on tmpfs, 2.8 s at 19,000 in memory), so a 100,000-blob listing would take a quarter of an hour of server time
+# per GC run; the S3 store is therefore a tenth of the size: 200 releases x 2,000 assets, ~12,000 blobs.
+GC_S3_RELEASES=${BENCH_GC_S3_RELEASES:-200}
+GC_S3_ORPHANS=${BENCH_GC_S3_ORPHANS:-500}
 GC_HEAP=${BENCH_GC_HEAP:-256m}
 GC_RUNS=4
-GC_BACKENDS=(${BENCH_GC_BACKENDS:-fs s3})
+GC_BACKENDS=(${BENCH_GC_BACKENDS:-fs fs-tmpfs s3})
 
+# gc_policy BACKEND: keep the newest half (GC_KEEP on the filesystem store)
 gc_policy() {
-  echo --keep-last "$GC_KEEP" --keep-within 0s --keep-channel-history 1 --keep-served-within 0s --retire-for 0s \
+  local keep=$GC_KEEP
+  [ "$1" = s3 ] && keep=$((GC_S3_RELEASES / 2))
+  echo --keep-last "$keep" --keep-within 0s --keep-channel-history 1 --keep-served-within 0s --retire-for 0s \
     --grace 0s --force
 }
 
@@ -31,6 +38,7 @@ gen_store() {
 
 # The generated filesystem store, kept under bench/out/data (regenerated when the shape changes).
 gc_fs_snapshot() {
+  mkdir -p "$OUT/data/gc"
   GC_FS_SNAP="$OUT/data/gc/fs-$GC_RELEASES-$GC_ASSETS-$GC_CHANGED-$GC_ORPHANS"
   if [ ! -f "$GC_FS_SNAP.done" ]; then
     rm -rf "$OUT/data/gc"/fs-*
@@ -40,24 +48,24 @@ gc_fs_snapshot() {
   fi
 }
 
-# The generated S3 store: S3Proxy's filesystem-backend directory holding the same store. By default its files are
-# written directly with the attributes S3Proxy writes on PUT (uploading ~105,000 objects through S3Proxy takes tens
-# of minutes on a busy 2-core machine); BENCH_GC_S3_UPLOAD=1 uploads them through the S3 store instead.
+# The generated S3 store: S3Proxy's filesystem-backend directory after uploading the store through the S3 store
+# (BENCH_GC_S3_DIRECT=1: its files written directly, with the attributes S3Proxy writes on PUT, for larger sizes).
 gc_s3_snapshot() {
-  local how=direct
-  [ "${BENCH_GC_S3_UPLOAD:-0}" = 1 ] && how=upload
-  GC_S3_SNAP="$OUT/data/gc/s3-$how-$GC_S3_RELEASES-$GC_ASSETS-$GC_CHANGED-$GC_ORPHANS"
+  mkdir -p "$OUT/data/gc"
+  local how=upload
+  [ "${BENCH_GC_S3_DIRECT:-0}" = 1 ] && how=direct
+  GC_S3_SNAP="$OUT/data/gc/s3-$how-$GC_S3_RELEASES-$GC_ASSETS-$GC_CHANGED-$GC_S3_ORPHANS"
   if [ ! -f "$GC_S3_SNAP.done" ]; then
     rm -rf "$OUT/data/gc"/s3-*
     log "gc: generating the S3 store ($GC_S3_RELEASES releases x $GC_ASSETS assets, $how)"
     if [ $how = upload ]; then
       s3_start "$GC_S3_SNAP"
       s3_mkbucket bench-gc
-      gen_store s3://bench-gc/store "$GC_S3_RELEASES" "$GC_ASSETS" "$GC_CHANGED" "$GC_ORPHANS" 16 \
+      gen_store s3://bench-gc/store "$GC_S3_RELEASES" "$GC_ASSETS" "$GC_CHANGED" "$GC_S3_ORPHANS" 16 \
         | tee "$GC_S3_SNAP.txt" >&2
       stop_pid "$S3_PID"
     else
-      gen_store "s3proxy-dir:$GC_S3_SNAP/bench-gc/store" "$GC_S3_RELEASES" "$GC_ASSETS" "$GC_CHANGED" "$GC_ORPHANS" 2 \
+      gen_store "s3proxy-dir:$GC_S3_SNAP/bench-gc/store" "$GC_S3_RELEASES" "$GC_ASSETS" "$GC_CHANGED" "$GC_S3_ORPHANS" 2 \
         | tee "$GC_S3_SNAP.txt" >&2
     fi
     touch "$GC_S3_SNAP.done"
@@ -66,8 +74,8 @@ gc_s3_snapshot() {
 
 # heap_of GCLOG: "peak_used_mib max_after_mib" from -Xlog:gc lines such as "Pause Young (...) 70M->12M(247M)"
 heap_of() {
-  grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$1" | tr -d 'M()' | tr '>' ' ' | awk -F'[- ]+' '
-    { if ($1 > p) p = $1; if ($2 > a) a = $2 } END { printf "%d %d\n", p, a }'
+  grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$1" | sed 's/([0-9]*M)$//; s/M//g; s/->/ /' \
+    | awk '{ if ($1 > p) p = $1; if ($2 > a) a = $2 } END { printf "%d %d\n", p, a }'
 }
 
 # gc_run BACKEND STORE REP RUN: one measured `holdfast gc`
@@ -82,7 +90,7 @@ gc_run() {
   local t
   t=$(HOLDFAST_STORE_STATS=$stats HOLDFAST_JAVA_OPTS="-XX:+UseSerialGC -Xmx$GC_HEAP -Xlog:gc:file=$gclog" \
     TIMED_STDOUT=$json timed "$PART_DIR/logs/gc-$tag.err" /usr/bin/time -v -o "$timev" \
-    "$HOLDFAST" gc --store "$store" $(gc_policy) --json) || { log "gc: run $tag failed"; return 1; }
+    "$HOLDFAST" gc --store "$store" $(gc_policy "$backend") --json) || { log "gc: run $tag failed"; return 1; }
   local case="run$run"
   sample "$case" "$backend" seconds "$t"
   local heap
@@ -138,6 +146,17 @@ gc_reference_s3() {
     && env -u AWS_CA_BUNDLE rclone cat bench:bench-gc/store/releases/ | wc -c'
 }
 
+# Where a backend's working copy lives: "fs" on the project disk (bench/out), "fs-tmpfs" and the S3 server's data
+# on tmpfs (/dev/shm), which isolates GC's own cost from the disk (this machine's ext4 is mounted with online
+# discard: one unlink costs ~1.5 ms there, so deleting 50,000 files takes over a minute even with rm).
+gc_workdir() {
+  case $1 in
+    fs) echo "$PART_DIR/fs-store" ;;
+    fs-tmpfs) echo "/dev/shm/holdfast-bench-gc-$$/fs-store" ;;
+    s3) echo "/dev/shm/holdfast-bench-gc-$$/s3data" ;;
+  esac
+}
+
 bench_gc() {
   part_begin gc
   need_tools jq
@@ -149,47 +168,78 @@ bench_gc() {
   fi
   local backend rep run t
   for backend in "${GC_BACKENDS[@]}"; do
-    if [ "$backend" = fs ]; then
-      gc_fs_snapshot
-    else
-      gc_s3_snapshot
-    fi
+    case $backend in
+      fs | fs-tmpfs) gc_fs_snapshot ;;
+      s3) gc_s3_snapshot ;;
+      *) die "unknown GC backend $backend: use fs, fs-tmpfs, s3" ;;
+    esac
   done
   for rep in $(seq 1 "$REPS"); do
     for backend in "${GC_BACKENDS[@]}"; do
       log "gc: $backend repetition $rep/$REPS"
-      if [ "$backend" = fs ]; then
-        local store="$PART_DIR/fs-store"
-        rm -rf "$store"
-        cp -a "$GC_FS_SNAP" "$store"
-        t=$(gc_reference_fs "$store") && sample reference fs seconds "$t"
+      local work store
+      work=$(gc_workdir "$backend")
+      rm -rf "$work"
+      mkdir -p "$(dirname "$work")"
+      if [ "$backend" = s3 ]; then
+        cp -a "$GC_S3_SNAP" "$work"
+        sync
+        s3_start "$work" "$ROOT/bench/s3proxy/logback-count.xml"
+        store=s3://bench-gc/store
+        t=$(gc_reference_s3) && sample reference "$backend" seconds "$t"
       else
-        local data="$PART_DIR/s3data" store=s3://bench-gc/store
-        rm -rf "$data"
-        cp -a "$GC_S3_SNAP" "$data"
-        s3_start "$data" "$ROOT/bench/s3proxy/logback-count.xml"
-        t=$(gc_reference_s3) && sample reference s3 seconds "$t"
+        cp -a "$GC_FS_SNAP" "$work"
+        sync   # the copy's writeback must not compete with the measured runs
+        store=$work
+        t=$(gc_reference_fs "$store") && sample reference "$backend" seconds "$t"
       fi
       for run in $(seq 1 $GC_RUNS); do
         gc_run "$backend" "$store" "$rep" "$run" || break
       done
+      if [ "$backend" != s3 ]; then
+        # Deletion floor: rm of as many of the remaining blob files as run 3 deleted, on the same filesystem.
+        local n
+        n=$(jq -r '.blobs.deleted' "$PART_DIR/logs/gc-$backend-$rep-3.json" 2>/dev/null || echo 0)
+        if [ "${n:-0}" -gt 0 ]; then
+          t=$(timed "$PART_DIR/logs/reference.log" bash -c 'find "$1/blobs" -type f | head -n "$2" | xargs rm -f && sync' _ "$store" "$n") \
+            && sample reference-rm "$backend" seconds "$t"
+        fi
+      fi
       [ "$backend" = s3 ] && stop_pid "$S3_PID"
-      [ "$backend" = fs ] && rm -rf "$store"
-      rm -rf "$PART_DIR/s3data"
+      rm -rf "$work"
     done
   done
+  rm -rf "/dev/shm/holdfast-bench-gc-$$"
+  summarize_gc
+}
 
-  local shape="$GC_RELEASES x $GC_ASSETS, $(sed -n 's/.*distinctBlobs=\([0-9]*\).*/\1/p' "${GC_FS_SNAP:-/dev/null}.txt" 2>/dev/null) blobs + $GC_ORPHANS orphans"
+summarize_gc() {
+  local backend run
+  [ -n "${GC_FS_SNAP:-}" ] || GC_FS_SNAP=$(ls -d "$OUT/data/gc"/fs-*[0-9] 2>/dev/null | head -1)
+  [ -n "${GC_S3_SNAP:-}" ] || GC_S3_SNAP=$(ls -d "$OUT/data/gc"/s3-*[0-9] 2>/dev/null | head -1)
+  local present=()
   for backend in "${GC_BACKENDS[@]}"; do
-    local note="$shape"
-    [ "$backend" = s3 ] && note="$GC_S3_RELEASES x $GC_ASSETS on S3Proxy (filesystem backend; store files $(basename "$GC_S3_SNAP" | cut -d- -f2))"
+    grep -q "	run1	$backend	" "$PART_DIR/samples.tsv" && present+=("$backend")
+  done
+  [ ${#present[@]} -gt 0 ] || present=("${GC_BACKENDS[@]}")
+  local shape="$GC_RELEASES x $GC_ASSETS, $(sed -n 's/.*distinctBlobs=\([0-9]*\).*/\1/p' "${GC_FS_SNAP:-/dev/null}.txt" 2>/dev/null) blobs + $GC_ORPHANS orphans"
+  for backend in "${present[@]}"; do
+    local note
+    case $backend in
+      fs) note="$shape; project disk (ext4, online discard)" ;;
+      fs-tmpfs) note="$shape; tmpfs" ;;
+      s3) note="$GC_S3_RELEASES x $GC_ASSETS, $(sed -n 's/.*distinctBlobs=\([0-9]*\).*/\1/p' "$GC_S3_SNAP.txt") blobs + $GC_S3_ORPHANS orphans on S3Proxy (data on tmpfs; written by $(basename "$GC_S3_SNAP" | cut -d- -f2))" ;;
+    esac
     for run in $(seq 1 $GC_RUNS); do
-      local wall_rule=max
-      [ "$backend" = s3 ] && wall_rule=info
+      local rule=max
+      [ "$backend" = s3 ] && rule=info
       result "$backend run$run" "wall time" s "$(median_of "run$run" "$backend" seconds)" \
-        "list + read manifests (floor)" "$(median_of reference "$backend" seconds)" "$wall_rule" 30 "$note"
+        "list + read manifests (floor)" "$(median_of reference "$backend" seconds)" "$rule" 30 "$note"
+      [ "$run" = 3 ] && [ "$backend" != s3 ] && result "$backend run$run" "wall time" s \
+        "$(median_of "run$run" "$backend" seconds)" "rm of as many files (floor)" \
+        "$(median_of reference-rm "$backend" seconds)" info ""
       result "$backend run$run" "peak heap in use (-Xmx$GC_HEAP)" MiB "$(max_of "run$run" "$backend" heap_peak_mib)" "-" "" \
-        "$( [ "$backend" = fs ] && echo max || echo info)" 256
+        "$rule" 256
       result "$backend run$run" "largest heap after a collection" MiB "$(max_of "run$run" "$backend" heap_after_max_mib)" "-" "" info ""
       result "$backend run$run" "max RSS" MiB "$(max_of "run$run" "$backend" rss_max_mib)" "-" "" info ""
       result "$backend run$run" "store requests" n "$(median_of "run$run" "$backend" requests)" "protocol minimum" \
@@ -201,4 +251,3 @@ bench_gc() {
   done
   return 0
 }
-

@@ -44,19 +44,18 @@ hash_mode() {
   log "hash: holdfast side = $HASH_NOTE"
 }
 
-# holdfast_hash DIR: wall seconds of publish's hashing of DIR (JVM start included)
-HASH_SEQ=0
+# holdfast_hash DIR TAG: wall seconds of publish's hashing of DIR (JVM start included); its summary goes to
+# logs/holdfast-TAG.json
 holdfast_hash() {
-  local dir=$1 t
-  HASH_SEQ=$((HASH_SEQ + 1))
+  local dir=$1 tag=$2 t
   case $HASH_MODE in
     dry-run)
-      timed "$PART_DIR/logs/holdfast.log" "$HOLDFAST" publish "$dir" --release "hash-$HASH_SEQ" --dry-run --json \
-        --store "$PART_DIR/unused-store" ;;
+      TIMED_STDOUT="$PART_DIR/logs/holdfast-$tag.json" timed "$PART_DIR/logs/holdfast.log" \
+        "$HOLDFAST" publish "$dir" --release "hash-$tag" --dry-run --json ;;
     tmpfs)
       local store="/dev/shm/holdfast-bench-hash-$$"
       rm -rf "$store"
-      t=$(timed "$PART_DIR/logs/holdfast.log" "$HOLDFAST" publish "$dir" --release "hash-$HASH_SEQ" --json --store "$store") \
+      t=$(timed "$PART_DIR/logs/holdfast.log" "$HOLDFAST" publish "$dir" --release "hash-$tag" --json --store "$store") \
         || { rm -rf "$store"; return 1; }
       rm -rf "$store"
       echo "$t" ;;
@@ -81,7 +80,7 @@ bench_hash() {
     t=$(timed "$PART_DIR/logs/openssl.log" openssl dgst -sha256 "$big")
     sample big openssl mib_s "$(calc "$mib / $t")"
     if [ "$HASH_MODE" != none ]; then
-      tt=$(holdfast_hash "$DATA/tiny") && t=$(holdfast_hash "$DATA/big") && {
+      tt=$(holdfast_hash "$DATA/tiny" "tiny-$i") && t=$(holdfast_hash "$DATA/big" "big-$i") && {
         sample big holdfast seconds_gross "$t"
         sample big holdfast seconds_jvm_baseline "$tt"
         sample big holdfast mib_s_gross "$(calc "$mib / $t")"
@@ -91,14 +90,20 @@ bench_hash() {
     t=$(timed "$PART_DIR/logs/openssl.log" bash -c 'find "$1" -type f -print0 | xargs -0 -P2 openssl dgst -sha256 >/dev/null' _ "$DATA/small")
     sample small openssl files_s "$(calc "$HASH_SMALL_COUNT / $t")"
     if [ "$HASH_MODE" != none ]; then
-      t=$(holdfast_hash "$DATA/small") && sample small holdfast files_s "$(calc "$HASH_SMALL_COUNT / $t")"
+      t=$(holdfast_hash "$DATA/small" "small-$i") && sample small holdfast files_s "$(calc "$HASH_SMALL_COUNT / $t")"
     fi
   done
 
+  summarize_hash
+}
+
+summarize_hash() {
+  [ -n "${HASH_NOTE:-}" ] || hash_mode
   result "1 GiB file" "SHA-256 MiB/s (net of JVM start)" MiB/s "$(median_of big holdfast mib_s)" \
-    "openssl dgst -sha256" "$(median_of big openssl mib_s)" higher 0.9 "$HASH_NOTE"
+    "openssl dgst -sha256" "$(median_of big openssl mib_s)" higher 0.9 "$HASH_NOTE" "$(paired big holdfast openssl mib_s)"
   result "1 GiB file" "SHA-256 MiB/s incl. JVM start" MiB/s "$(median_of big holdfast mib_s_gross)" \
     "openssl dgst -sha256" "$(median_of big openssl mib_s)" info "" "$HASH_NOTE"
   result "$HASH_SMALL_COUNT x 10 KiB" "files/s incl. JVM start" files/s "$(median_of small holdfast files_s)" \
-    "find | xargs -P2 openssl dgst" "$(median_of small openssl files_s)" higher 1.0 "$HASH_NOTE"
+    "find | xargs -P2 openssl dgst" "$(median_of small openssl files_s)" higher 1.0 "$HASH_NOTE" \
+    "$(paired small holdfast openssl files_s)"
 }

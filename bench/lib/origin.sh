@@ -2,7 +2,9 @@
 #   nginx (Debian) serves the files from a directory (sendfile, tcp_nopush, open_file_cache, gzip_static with a
 #   .gz beside the JS, keepalive_requests, access_log off, a year-long immutable Cache-Control);
 #   `holdfast serve` serves the same files published as one release, from a filesystem store and from the S3
-#   server (S3Proxy, own process) with a warm cache.
+#   server (S3Proxy, own process) with a warm cache: the memory cache (default 256m, blobs up to 1m) and the disk
+#   cache for larger blobs (--disk-cache-dir; without it a 5 MiB blob is fetched from S3 on every request).
+# The origin runs with --no-access-log, as nginx runs with access_log off.
 # Cases: 1 KiB, 10 KiB with Accept-Encoding: gzip, 100 KiB, 5 MiB, 304 revalidation (If-None-Match, 1 KiB).
 # Each: wrk -t$WRK_THREADS -c$WRK_CONNS -d$WRK_SECONDS --latency after a short warm-up; the three servers take
 # turns within a repetition, in rotating order. RSS of each server is sampled every second under load.
@@ -79,13 +81,14 @@ EOF
   wait_http "$NGINX_URL/index.html" "$NGINX_PID" 20 || die "nginx did not start (see $PART_DIR/logs/)"
 }
 
-# origin_start NAME STORE: sets ORIGIN_URL_<NAME>, ORIGIN_PID_<NAME>
+# origin_start NAME STORE [FLAGS...]: sets ORIGIN_URL_<NAME>, ORIGIN_PID_<NAME>. No access log, as nginx here.
 origin_start() {
   local name=$1 store=$2 port admin
+  shift 2
   port=$(free_port)
   admin=$(free_port)
   start_bg "origin-$name" "$PART_DIR/logs/origin-$name.log" "$HOLDFAST" serve --store "$store" --port "$port" \
-    --admin-port "$admin"
+    --admin-port "$admin" --no-access-log "$@"
   local pid=$LAST_PID
   wait_http "http://127.0.0.1:$port/" "$pid" 60 || { log "origin $name did not start (see $PART_DIR/logs/origin-$name.log)"; return 1; }
   printf -v "ORIGIN_PID_$name" '%s' "$pid"
@@ -202,7 +205,7 @@ bench_origin() {
     s3_start "$PART_DIR/s3data"
     s3_mkbucket bench-origin
     if "$HOLDFAST" publish "$SITE" --release bench-1 --store s3://bench-origin/site >>"$PART_DIR/logs/publish.log" 2>&1 \
-      && origin_start s3 s3://bench-origin/site; then
+      && origin_start s3 s3://bench-origin/site --disk-cache-dir "$PART_DIR/disk-cache"; then
       origin_check origin-s3
       sides+=(origin-s3)
     else
@@ -221,6 +224,11 @@ bench_origin() {
     done
   done
 
+  summarize_origin
+}
+
+summarize_origin() {
+  local case
   local note="wrk -t$WRK_THREADS -c$WRK_CONNS -d${WRK_SECONDS}s, nginx $NGINX_WORKERS workers"
   for case in "${ORIGIN_CASES[@]}"; do
     local target=1.0 metric=req_s unit=req/s
@@ -228,15 +236,15 @@ bench_origin() {
       target=0.9 metric=mib_s unit=MiB/s
     fi
     result "$case" "$unit (fs store)" "$unit" "$(median_of "$case" origin-fs $metric)" nginx \
-      "$(median_of "$case" nginx $metric)" higher "$target" "$note"
+      "$(median_of "$case" nginx $metric)" higher "$target" "$note" "$(paired "$case" origin-fs nginx $metric)"
     [ "$case" = 5m ] || result "$case" "MiB/s (fs store)" MiB/s "$(median_of "$case" origin-fs mib_s)" nginx \
       "$(median_of "$case" nginx mib_s)" info ""
     result "$case" "p99 latency (fs store)" ms "$(median_of "$case" origin-fs p99_ms)" nginx \
-      "$(median_of "$case" nginx p99_ms)" lower 1.5
+      "$(median_of "$case" nginx p99_ms)" lower 1.5 "" "$(paired "$case" origin-fs nginx p99_ms)"
     result "$case" "max RSS under load (fs store)" MiB "$(max_of "$case" origin-fs rss_max_mib)" "nginx (all workers)" \
       "$(max_of "$case" nginx rss_max_mib)" max 300
     result "$case" "$unit (S3 store, warm cache)" "$unit" "$(median_of "$case" origin-s3 $metric)" "holdfast fs store" \
-      "$(median_of "$case" origin-fs $metric)" higher 0.9
+      "$(median_of "$case" origin-fs $metric)" higher 0.9 "" "$(paired "$case" origin-s3 origin-fs $metric)"
     result "$case" "max RSS under load (S3 store)" MiB "$(max_of "$case" origin-s3 rss_max_mib)" "nginx (all workers)" \
       "$(max_of "$case" nginx rss_max_mib)" max 300
   done

@@ -2,18 +2,25 @@ package io.holdfast.gc;
 
 import io.holdfast.error.ErrorKind;
 import io.holdfast.error.HoldfastException;
+import io.holdfast.lease.GcGate;
+import io.holdfast.lease.LeaseKeeper;
+import io.holdfast.lease.LeaseLostException;
 import io.holdfast.manifest.Digest;
 import io.holdfast.manifest.Documents;
+import io.holdfast.manifest.Lease;
 import io.holdfast.manifest.ReleaseId;
 import io.holdfast.manifest.ReleaseManifest;
 import io.holdfast.store.BlobStore;
 import io.holdfast.store.ConflictException;
 import io.holdfast.store.StoreKeys;
 import io.holdfast.store.Versioned;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,15 +36,20 @@ public final class Restorer {
     private static final int ATTEMPTS = 5;
 
     private final BlobStore store;
+    private final Clock clock;
     private final Duration leaseTtl;
-    private final Duration leaseMargin;
-    private final GateWaiter waiter;
+    private final GcGate gate;
 
-    public Restorer(BlobStore store, Duration leaseTtl, Duration leaseMargin, GateWaiter waiter) {
+    /**
+     * @param clock only paces lease renewals; expiry is judged on store time
+     * @param sleeper how to wait while a GC run holds the store
+     * @param notes receives the one-line "waiting for GC run …" message
+     */
+    public Restorer(BlobStore store, Clock clock, Duration leaseTtl, GcGate.Sleeper sleeper, Consumer<String> notes) {
         this.store = store;
+        this.clock = clock;
         this.leaseTtl = leaseTtl;
-        this.leaseMargin = leaseMargin;
-        this.waiter = waiter;
+        this.gate = new GcGate(store, sleeper, notes);
     }
 
     public ReleaseManifest restore(ReleaseId id) {
@@ -56,11 +68,11 @@ public final class Restorer {
         ReleaseManifest manifest = Documents.decodeManifest(bytes, tombstone);
         List<Digest> digests = List.copyOf(manifest.digests());
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            HeldLease lease = HeldLease.create(store, id, digests, leaseTtl);
+            Lease lease = new Lease(id.value() + "-" + UUID.randomUUID().toString().substring(0, 12), id,
+                    leaseTtl.toSeconds(), 0, digests, false);
+            LeaseKeeper keeper = LeaseKeeper.acquire(store, clock, lease);
             try {
-                if (!lease.awaitGcGate(waiter)) {
-                    continue;
-                }
+                gate.await(keeper, id.value());
                 for (Digest d : digests) {
                     if (store.head(StoreKeys.blob(d)).isEmpty()) {
                         throw new HoldfastException(ErrorKind.NOT_FOUND, "release " + id + " cannot be restored: its blob "
@@ -68,15 +80,17 @@ public final class Restorer {
                     }
                 }
                 commit(id, live, bytes);
-                if (!lease.stillValid(leaseMargin)) {
+                if (!keeper.confirm()) {
                     LOG.warn("event=restore.lease-lost release={} attempt={}", id, attempt);
                     continue; // a new lease, the gate again, every blob checked again (the model's FIX_REPAIR)
                 }
                 store.delete(List.of(tombstone));
                 LOG.info("event=restore.done release={} assets={}", id, manifest.assets().size());
                 return manifest;
+            } catch (LeaseLostException e) {
+                LOG.warn("event=restore.lease-lost release={} attempt={}", id, attempt); // lost while waiting at the gate
             } finally {
-                lease.release();
+                keeper.release();
             }
         }
         throw new HoldfastException(ErrorKind.STORE_FAILED, "restore of release " + id + " lost its lease " + ATTEMPTS

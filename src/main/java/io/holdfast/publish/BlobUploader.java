@@ -2,6 +2,8 @@ package io.holdfast.publish;
 
 import io.holdfast.error.ErrorKind;
 import io.holdfast.error.HoldfastException;
+import io.holdfast.lease.LeaseKeeper;
+import io.holdfast.lease.LeaseLostException;
 import io.holdfast.manifest.Digest;
 import io.holdfast.store.BlobStore;
 import io.holdfast.store.Payload;

@@ -40,14 +40,18 @@ final class PriorReleases {
     }
 
     static PriorReleases load(BlobStore store, ReleaseId id, Optional<ChannelName> channel, int newest) {
+        return recent(store, channel, newest).withSameId(store, id);
+    }
+
+    /**
+     * The channel's current release and the newest few: what does not depend on the release id, so it can be
+     * read while the tree is still being hashed.
+     */
+    static PriorReleases recent(BlobStore store, Optional<ChannelName> channel, int newest) {
         ReleaseCatalog catalog = new ReleaseCatalog(store);
-        Optional<ReleaseManifest> same = catalog.read(id);
-        Optional<ReleaseManifest> retired = same.isPresent() ? Optional.empty() : catalog.readRetired(id);
         Map<ReleaseId, ReleaseManifest> chosen = new LinkedHashMap<>();
-        same.ifPresent(m -> chosen.put(m.id(), m));
         if (channel.isPresent()) {
             new ChannelRegistry(store).read(channel.get()).map(s -> s.channel().current())
-                    .filter(current -> !chosen.containsKey(current))
                     .flatMap(catalog::read)
                     .ifPresent(m -> chosen.put(m.id(), m));
         }
@@ -58,7 +62,19 @@ final class PriorReleases {
                 }
             }
         }
-        return new PriorReleases(same, retired, List.copyOf(chosen.values()));
+        return new PriorReleases(Optional.empty(), Optional.empty(), List.copyOf(chosen.values()));
+    }
+
+    /** These releases plus the one with the publish's own id, committed or retired, if it exists. */
+    PriorReleases withSameId(BlobStore store, ReleaseId id) {
+        ReleaseCatalog catalog = new ReleaseCatalog(store);
+        Optional<ReleaseManifest> same = manifests.stream().filter(m -> m.id().equals(id)).findFirst()
+                .or(() -> catalog.read(id));
+        Optional<ReleaseManifest> retired = same.isPresent() ? Optional.empty() : catalog.readRetired(id);
+        List<ReleaseManifest> all = new ArrayList<>();
+        same.ifPresent(all::add);
+        manifests.stream().filter(m -> !m.id().equals(id)).forEach(all::add);
+        return new PriorReleases(same, retired, List.copyOf(all));
     }
 
     static PriorReleases none() {

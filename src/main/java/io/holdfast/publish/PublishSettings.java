@@ -26,6 +26,18 @@ public record PublishSettings(EntryPoints entryPoints, String prefix, int brotli
                               long compressThreshold, int threads, int uploads, Duration leaseTtl, int priorReleases,
                               long headThreshold, long scratchMemory, int maxAttempts) {
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(600);
+    /**
+     * Publish-time CPU against bytes served. On real Vite output brotli 4 is 7% larger than 5 and about twice as
+     * fast; 11 is ~15% smaller than 4 and 100 times slower. The cold publish of a large tree spends most of its
+     * CPU compressing, so the default leans to speed; {@code --brotli-quality} trades it back. A content is
+     * compressed once: later releases reuse its variants.
+     */
+    public static final int DEFAULT_BROTLI_QUALITY = 4;
+    /**
+     * gzip only serves clients without brotli, so its level leans further to speed: 3 is the best of zlib's fast
+     * levels (6% larger than 4, about twice as fast).
+     */
+    public static final int DEFAULT_GZIP_LEVEL = 3;
 
     public PublishSettings {
         if (brotliQuality < 0 || brotliQuality > 11) {
@@ -44,7 +56,7 @@ public record PublishSettings(EntryPoints entryPoints, String prefix, int brotli
     }
 
     public static PublishSettings defaults() {
-        return new PublishSettings(EntryPoints.defaults(), "", 6, 6, 1024,
+        return new PublishSettings(EntryPoints.defaults(), "", DEFAULT_BROTLI_QUALITY, DEFAULT_GZIP_LEVEL, 1024,
                 Runtime.getRuntime().availableProcessors(), 16, DEFAULT_LEASE_TTL, 3, 1 << 20, 256L << 20, 5);
     }
 

@@ -3,6 +3,9 @@ package io.holdfast.publish;
 import io.holdfast.channel.ChannelMover;
 import io.holdfast.error.ErrorKind;
 import io.holdfast.error.HoldfastException;
+import io.holdfast.lease.GcGate;
+import io.holdfast.lease.LeaseKeeper;
+import io.holdfast.lease.LeaseLostException;
 import io.holdfast.manifest.Asset;
 import io.holdfast.manifest.ChannelName;
 import io.holdfast.manifest.Digest;
@@ -27,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -80,13 +84,15 @@ public final class Publisher {
         ExecutorService cpu = Executors.newFixedThreadPool(settings.threads(), daemon("holdfast-cpu"));
         ExecutorService io = Executors.newFixedThreadPool(settings.uploads(), daemon("holdfast-upload"));
         try (ScratchSpace scratch = new ScratchSpace(settings.scratchMemory())) {
+            // What earlier releases say does not depend on this tree: read it while the tree is hashed.
+            Future<PriorReleases> recent = io.submit(() -> PriorReleases.recent(store, request.channel(), settings.priorReleases()));
             List<FileHasher.HashedFile> hashed = walkAndHash(request, cpu);
             ReleaseId id = request.release().orElseGet(() -> {
                 ReleaseId allocated = new ReleaseSequence(store).next();
                 listener.releaseAllocated(allocated);
                 return allocated;
             });
-            PriorReleases prior = PriorReleases.load(store, id, request.channel(), settings.priorReleases());
+            PriorReleases prior = await(recent).withSameId(store, id);
             ReleasePlan plan = plan(id.value(), hashed, prior, cpu, scratch);
             Optional<PublishResult> done = alreadyCommitted(id, plan, prior, request, started);
             if (done.isPresent()) {
@@ -96,6 +102,18 @@ public final class Publisher {
         } finally {
             cpu.shutdownNow();
             io.shutdownNow();
+        }
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HoldfastException(ErrorKind.INTERNAL, "interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re
+                    : new HoldfastException(ErrorKind.INTERNAL, String.valueOf(e.getCause()), e.getCause());
         }
     }
 
@@ -217,11 +235,10 @@ public final class Publisher {
             for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
                 Lease lease = new Lease(id + "-" + randomSuffix(), id, settings.leaseTtl().toSeconds(), 0, digests, false);
                 LeaseKeeper keeper = LeaseKeeper.acquire(store, clock, lease);
-                boolean keepLease = false;
-                try (RenewalTimer.Handle ticking = timer.start(keeper::renewIfDue)) {
+                RenewalTimer.Handle ticking = timer.start(keeper::renewIfDue);
+                try {
                     if (attempt(keeper, attempt)) {
-                        PublishResult result = finish(attempt);
-                        return result;
+                        return finish(attempt);
                     }
                     listener.note("lease lost (" + keeper.lostReason() + "); checking every blob again with a new lease");
                 } catch (LeaseLostException e) {
@@ -231,7 +248,8 @@ public final class Publisher {
                             commit != null, e.getMessage());
                     throw e;
                 } finally {
-                    keeper.release();
+                    ticking.close();
+                    keeper.release(); // last: after the channel moved, or to clean up after a failure
                 }
             }
             throw new HoldfastException(ErrorKind.STORE_FAILED, "release " + id + ": lost the publish lease "
@@ -242,7 +260,7 @@ public final class Publisher {
 
         /** @return true if the release is committed and the lease confirmed; false if the lease was lost */
         private boolean attempt(LeaseKeeper keeper, int attempt) {
-            new GcGate(store, sleeper, listener).await(keeper, id.value());
+            new GcGate(store, sleeper, listener::note).await(keeper, id.value());
             // Proof by committed manifests only on the first attempt: after a lost lease, every blob is checked.
             Set<Digest> proven = attempt == 1 ? prior.proven(store, id) : Set.of();
             List<BlobUploader.Blob> todo = new ArrayList<>();

@@ -23,7 +23,7 @@ public interface RenewalTimer {
 
     /**
      * A daemon thread that ticks at a fixed period. The tick only renews when a third of the lease has passed
-     * (see {@link LeaseKeeper#renewIfDue()}), so the period only bounds how late a renewal can be.
+     * (see {@link io.holdfast.lease.LeaseKeeper#renewIfDue()}), so the period only bounds how late a renewal can be.
      */
     static RenewalTimer every(Duration period) {
         return tick -> {

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * once per request.
  *
  * <p>Brotli runs first: when it cannot shrink a file, gzip will not either, so gzip is skipped (incompressible
- * content behind a text extension costs one fast brotli pass). Brotli quality 6 compresses JS at ~40 MB/s to
- * within ~10% of quality 11, which runs at under 1 MB/s; {@code --brotli-quality 11} buys those last percent.
+ * content behind a text extension costs one fast brotli pass). Defaults and their trade-offs: {@link
+ * PublishSettings#DEFAULT_BROTLI_QUALITY}, {@link PublishSettings#DEFAULT_GZIP_LEVEL}; {@code --brotli-quality 11}
+ * buys the last percent at under 1 MB/s.
  */
 public final class VariantCompressor {
     public static final String BR = "br";

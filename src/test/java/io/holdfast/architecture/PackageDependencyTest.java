@@ -32,10 +32,14 @@ class PackageDependencyTest {
             Map.entry("catalog", Set.of("error", "manifest", "store")),
             Map.entry("channel", Set.of("error", "manifest", "store", "catalog")),
             Map.entry("verify", Set.of("error", "manifest", "store", "catalog")),
-            Map.entry("publish", Set.of("error", "manifest", "store", "catalog", "fingerprint", "channel")),
+            // The lease side of the publish protocol (lease, GC gate, lease check): one implementation for every
+            // writer that commits a manifest (publish, restore).
+            Map.entry("lease", Set.of("error", "manifest", "store")),
+            Map.entry("publish", Set.of("error", "manifest", "store", "catalog", "fingerprint", "channel", "lease")),
             // Retention is a pure function of documents: no store access, so it can be tested by table.
             Map.entry("retention", Set.of("error", "manifest")),
-            Map.entry("gc", Set.of("error", "manifest", "store", "catalog", "retention", "channel")));
+            // gc must not use publish: restore follows the protocol through lease alone.
+            Map.entry("gc", Set.of("error", "manifest", "store", "catalog", "retention", "channel", "lease")));
 
     private static final Pattern PACKAGE = Pattern.compile("^package io\\.holdfast\\.([a-z0-9.]+);", Pattern.MULTILINE);
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.holdfast\\.([a-z0-9.]+)\\.[A-Z]", Pattern.MULTILINE);

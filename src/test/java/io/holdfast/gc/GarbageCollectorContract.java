@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.holdfast.error.ErrorKind;
 import io.holdfast.error.HoldfastException;
+import io.holdfast.lease.LeaseKeeper;
 import io.holdfast.manifest.Channel;
 import io.holdfast.manifest.ChannelName;
 import io.holdfast.manifest.Digest;
@@ -237,7 +238,7 @@ abstract class GarbageCollectorContract {
         Digest loose = f.orphan("loose");
         f.time.advance(Duration.ofHours(2));
         f.run(GcFixture.AGGRESSIVE);
-        HeldLease lease = HeldLease.create(f.store, ReleaseId.of("9"), List.of(leased), Duration.ofDays(1));
+        LeaseKeeper lease = f.lease("9", List.of(leased), Duration.ofDays(1));
         f.time.advance(Duration.ofHours(2));
 
         GcReport r = f.run(GcFixture.AGGRESSIVE);
@@ -285,7 +286,7 @@ abstract class GarbageCollectorContract {
         assertTrue(f.exists(StoreKeys.retired(r1.id())));
 
         f.time.advance(Duration.ofMinutes(1)); // so the restore's commit is the newest, whatever the store's time resolution
-        Restorer restorer = new Restorer(f.store, GcFixture.LEASE_TTL, Duration.ofSeconds(5), new GcFixture.TestWaiter());
+        Restorer restorer = new Restorer(f.store, f.time.clock(), GcFixture.LEASE_TTL, new GcFixture.TestWaiter(), note -> { });
         assertEquals(r1.manifest(), restorer.restore(r1.id()));
         assertTrue(f.exists(StoreKeys.release(r1.id())));
         assertFalse(f.exists(StoreKeys.retired(r1.id())));

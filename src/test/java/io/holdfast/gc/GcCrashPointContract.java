@@ -51,7 +51,7 @@ abstract class GcCrashPointContract {
         f.orphan("o2");
         f.time.advance(Duration.ofDays(1).plusHours(2));
         f.run(GcFixture.AGGRESSIVE.with(java.util.Map.of("retire-for", "30d"), "setup"));
-        HeldLease.create(f.store, ReleaseId.of("crashed"), List.of(f.orphan("o3")), Duration.ofMinutes(10));
+        f.lease("crashed", List.of(f.orphan("o3")), Duration.ofMinutes(10));
         for (int i = 1; i <= 4; i++) {
             f.commit(TestRelease.of(Integer.toString(i), "only-" + i, "shared-a", "shared-b-" + (i % 2)));
             f.time.advance(Duration.ofMinutes(1));

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.holdfast.manifest.Digest;
 import io.holdfast.manifest.Documents;
+import io.holdfast.lease.GcGate;
+import io.holdfast.lease.LeaseKeeper;
 import io.holdfast.manifest.GcState;
+import io.holdfast.manifest.Lease;
+import io.holdfast.manifest.ReleaseId;
 import io.holdfast.manifest.ReleaseManifest;
 import io.holdfast.retention.RetentionPolicy;
 import io.holdfast.store.BlobStore;
@@ -22,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -58,7 +63,14 @@ final class GcFixture {
     }
 
     ProtocolPublisher publisher(BlobStore s, ProtocolPublisher.Flaw flaw, TestWaiter waiter) {
-        return new ProtocolPublisher(s, LEASE_TTL, waiter, flaw);
+        return new ProtocolPublisher(s, time.clock(), LEASE_TTL, waiter, flaw);
+    }
+
+    /** Writes a lease (protocol step 2) under a fresh publish id {@code <release>-<random>}, as a writer would. */
+    LeaseKeeper lease(String release, List<Digest> digests, Duration ttl) {
+        Lease lease = new Lease(release + "-" + UUID.randomUUID().toString().substring(0, 12), ReleaseId.of(release),
+                ttl.toSeconds(), 0, List.copyOf(digests), false);
+        return LeaseKeeper.acquire(store, time.clock(), lease);
     }
 
     /** Writes a release's blobs and manifest directly (set-up only; no protocol). */
@@ -150,8 +162,11 @@ final class GcFixture {
         return Instant.parse("2025-01-01T00:00:00Z").plus(Duration.ofDays(n));
     }
 
-    /** A gate waiter that records that its publisher waited and polls again shortly (a millisecond by default). */
-    static final class TestWaiter implements GateWaiter {
+    /**
+     * A gate sleeper that records that its writer waited (a latch tests can await) and polls again shortly (a
+     * millisecond by default), whatever backoff the gate asks for.
+     */
+    static final class TestWaiter implements GcGate.Sleeper {
         final CountDownLatch waited = new CountDownLatch(1);
         final AtomicInteger waits = new AtomicInteger();
         private final long pollNanos;
@@ -165,7 +180,7 @@ final class GcFixture {
         }
 
         @Override
-        public void await(GcState state, Instant deadline, Instant now) {
+        public void sleep(Duration backoff) {
             waits.incrementAndGet();
             waited.countDown();
             LockSupport.parkNanos(pollNanos);

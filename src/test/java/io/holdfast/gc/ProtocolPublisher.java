@@ -1,22 +1,29 @@
 package io.holdfast.gc;
 
+import io.holdfast.lease.GcGate;
+import io.holdfast.lease.LeaseKeeper;
+import io.holdfast.lease.LeaseLostException;
 import io.holdfast.manifest.Digest;
 import io.holdfast.manifest.Documents;
 import io.holdfast.manifest.GcState;
+import io.holdfast.manifest.Lease;
 import io.holdfast.store.BlobStore;
 import io.holdfast.store.ConflictException;
 import io.holdfast.store.Payload;
 import io.holdfast.store.StoreKeys;
 import io.holdfast.store.Versioned;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * A minimal publisher that follows the publish protocol of DESIGN.md (lease → GC gate → HEAD/PUT every blob →
  * create-only manifest → lease check, starting over with a new lease when it was lost → delete the lease), used
- * by the GC tests. {@link Flaw} drops one ordering rule, as the SPIN model's variants do, so the tests can show
+ * by the GC tests. The lease and the gate are the project's own ({@link LeaseKeeper}, {@link GcGate}); the
+ * test drives the gate through its {@link GcGate.Sleeper}. {@link Flaw} drops one ordering rule, as the SPIN model's variants do, so the tests can show
  * that each rule is what keeps them green.
  */
 final class ProtocolPublisher {
@@ -32,13 +39,15 @@ final class ProtocolPublisher {
     }
 
     private final BlobStore store;
+    private final Clock clock;
     private final Duration ttl;
-    private final GateWaiter waiter;
+    private final GcGate.Sleeper waiter;
     private final Flaw flaw;
     private int attempts;
 
-    ProtocolPublisher(BlobStore store, Duration ttl, GateWaiter waiter, Flaw flaw) {
+    ProtocolPublisher(BlobStore store, Clock clock, Duration ttl, GcGate.Sleeper waiter, Flaw flaw) {
         this.store = store;
+        this.clock = clock;
         this.ttl = ttl;
         this.waiter = waiter;
         this.flaw = flaw;
@@ -55,9 +64,12 @@ final class ProtocolPublisher {
             if (flaw == Flaw.GATE_BEFORE_LEASE) {
                 awaitIdle();
             }
-            HeldLease lease = HeldLease.create(store, r.id(), digests, ttl);
+            LeaseKeeper lease = LeaseKeeper.acquire(store, clock, new Lease(r.id().value() + "-"
+                    + UUID.randomUUID().toString().substring(0, 12), r.id(), ttl.toSeconds(), 0, digests, false));
             if (flaw == Flaw.NONE || flaw == Flaw.NO_REPAIR) {
-                if (!lease.awaitGcGate(waiter)) {
+                try {
+                    new GcGate(store, waiter, note -> { }).await(lease, r.id().value());
+                } catch (LeaseLostException e) {
                     continue;
                 }
             } else if (flaw == Flaw.NO_WAIT) {
@@ -69,7 +81,7 @@ final class ProtocolPublisher {
             } catch (ConflictException e) {
                 // committed by an earlier attempt: same content
             }
-            if (!lease.stillValid(Duration.ofSeconds(1))) {
+            if (!lease.confirm()) {
                 if (flaw == Flaw.NO_REPAIR) {
                     ensureBlobs(r.blobs());
                     lease.release();
@@ -100,8 +112,7 @@ final class ProtocolPublisher {
                 return;
             }
             try {
-                waiter.await(Documents.decode(s.get().content(), GcState.class, StoreKeys.GC_STATE),
-                        s.get().info().lastModified(), s.get().info().lastModified());
+                waiter.sleep(Duration.ofMillis(1));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

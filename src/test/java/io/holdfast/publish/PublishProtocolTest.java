@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.holdfast.catalog.ReleaseCatalog;
 import io.holdfast.error.HoldfastException;
+import io.holdfast.lease.GcGate;
 import io.holdfast.manifest.Digest;
 import io.holdfast.manifest.Documents;
 import io.holdfast.manifest.GcState;

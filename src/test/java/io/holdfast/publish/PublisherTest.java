@@ -10,6 +10,7 @@ import io.holdfast.catalog.ReleaseCatalog;
 import io.holdfast.channel.ChannelRegistry;
 import io.holdfast.error.ErrorKind;
 import io.holdfast.error.HoldfastException;
+import io.holdfast.lease.GcGate;
 import io.holdfast.manifest.Asset;
 import io.holdfast.manifest.ChannelName;
 import io.holdfast.manifest.Digest;

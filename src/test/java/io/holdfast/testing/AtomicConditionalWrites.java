@@ -40,7 +40,13 @@ final class AtomicConditionalWrites extends ForwardingBlobStore {
         Lock lock = locks.get(request.bucket() + "/" + request.key());
         lock.lock();
         try {
-            check(request.bucket(), request.key(), request.ifMatch(), request.ifNoneMatch());
+            try {
+                check(request.bucket(), request.key(), request.ifMatch(), request.ifNoneMatch());
+            } catch (S3ProxyException e) {
+                // Read the body before refusing, as S3 does: an early answer breaks the client's pipe mid-upload.
+                drain(content);
+                throw e;
+            }
             return super.putBlob(request, content);
         } finally {
             lock.unlock();
@@ -102,5 +108,13 @@ final class AtomicConditionalWrites extends ForwardingBlobStore {
 
     private static String unquoted(String etag) {
         return etag == null ? "" : etag.replace("\"", "");
+    }
+
+    private static void drain(InputStream content) {
+        try {
+            content.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.io.IOException ignored) {
+            // the client went away; the refusal stands
+        }
     }
 }

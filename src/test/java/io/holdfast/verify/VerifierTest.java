@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.holdfast.catalog.ReleaseCatalog;
+import io.holdfast.lease.GcGate;
 import io.holdfast.manifest.Asset;
 import io.holdfast.manifest.ReleaseId;
 import io.holdfast.manifest.ReleaseManifest;
-import io.holdfast.publish.GcGate;
 import io.holdfast.publish.PublishListener;
 import io.holdfast.publish.PublishRequest;
 import io.holdfast.publish.PublishSettings;

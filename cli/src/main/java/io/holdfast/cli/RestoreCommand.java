@@ -1,11 +1,12 @@
 package io.holdfast.cli;
 
-import io.holdfast.gc.GateWaiter;
 import io.holdfast.gc.Restorer;
+import io.holdfast.lease.GcGate;
 import io.holdfast.manifest.ReleaseId;
 import io.holdfast.manifest.ReleaseManifest;
 import io.holdfast.store.BlobStore;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +21,6 @@ import picocli.CommandLine.Spec;
         description = "Bring back a release that gc retired, while its tombstone lasts (see gc --retire-for).")
 public final class RestoreCommand implements Callable<Integer> {
     private static final Duration LEASE_TTL = Duration.ofMinutes(10);
-    private static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
 
     @Mixin
     StoreOptions store = new StoreOptions();
@@ -38,10 +38,10 @@ public final class RestoreCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ReleaseManifest m;
         try (BlobStore s = store.open(false)) {
-            m = new Restorer(s, LEASE_TTL, LEASE_MARGIN, GateWaiter.sleeping(msg -> {
+            m = new Restorer(s, Clock.systemUTC(), LEASE_TTL, GcGate.Sleeper.REAL, msg -> {
                 err.println(msg);
                 err.flush();
-            })).restore(release);
+            }).restore(release);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {

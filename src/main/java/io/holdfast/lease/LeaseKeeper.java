@@ -1,4 +1,4 @@
-package io.holdfast.publish;
+package io.holdfast.lease;
 
 import io.holdfast.error.ErrorKind;
 import io.holdfast.error.HoldfastException;
@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>Expiry is judged on store time only: a renewal's write returns the store's timestamp, and if it is not
  * comfortably within ttl of the previous write the lease was expired in between, whether or not GC noticed. A
  * renewal that loses its compare-and-swap means GC revoked it. Either way the lease is lost for good: the
- * publisher must start again with a new lease (publish protocol step 5). The local clock only decides when a
- * renewal is due.
+ * writer (a publish, or a restore) must start again with a new lease (publish protocol step 5). The local clock
+ * only decides when a renewal is due.
  */
 public final class LeaseKeeper {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
@@ -166,8 +166,8 @@ public final class LeaseKeeper {
             last = new StoreException(ErrorKind.STORE_FAILED, "cannot renew lease " + key + " in " + store.describe());
         }
         throw new StoreException(ErrorKind.STORE_FAILED, "release " + lease.release()
-                + ": cannot confirm the publish lease " + key + " (store failing); the release may be committed:"
-                + " run 'holdfast publish' again, then 'holdfast verify " + lease.release() + "'", false, last);
+                + ": cannot confirm the lease " + key + " (store failing); the release may be committed:"
+                + " run the same command again, then 'holdfast verify " + lease.release() + "'", false, last);
     }
 
     /** Deletes the lease (last step of a publish, or cleanup after a failure); failures only logged. */
@@ -185,10 +185,5 @@ public final class LeaseKeeper {
         lost = true;
         lostReason = reason;
         LOG.warn("event=lease.lost release={} lease={} reason=\"{}\"", lease.release(), lease.publishId(), reason);
-    }
-
-    /** Test hook and diagnostics: the last written lease object. */
-    synchronized ObjectInfo written() {
-        return written;
     }
 }

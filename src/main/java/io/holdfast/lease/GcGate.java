@@ -1,5 +1,7 @@
-package io.holdfast.publish;
+package io.holdfast.lease;
 
+import io.holdfast.error.ErrorKind;
+import io.holdfast.error.HoldfastException;
 import io.holdfast.manifest.Documents;
 import io.holdfast.manifest.GcState;
 import io.holdfast.store.BlobStore;
@@ -8,11 +10,13 @@ import io.holdfast.store.Versioned;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publish protocol step 2, second half: after the lease is written, wait while a GC run is active. A run that
+ * Publish protocol step 2, second half (for every writer that commits a manifest: publish and restore): after the
+ * lease is written, wait while a GC run is active. A run that
  * started before our lease existed may not have seen it, so nothing it could delete may be trusted until it is
  * over: it either finishes (state idle) or passes its deadline (it stops deleting a safety margin before it).
  *
@@ -27,15 +31,16 @@ public final class GcGate {
 
     private final BlobStore store;
     private final Sleeper sleeper;
-    private final PublishListener listener;
+    private final Consumer<String> notes;
 
-    public GcGate(BlobStore store, Sleeper sleeper, PublishListener listener) {
+    /** @param notes receives the one-line "waiting for GC run …" message shown to the person waiting */
+    public GcGate(BlobStore store, Sleeper sleeper, Consumer<String> notes) {
         this.store = store;
         this.sleeper = sleeper;
-        this.listener = listener;
+        this.notes = notes;
     }
 
-    /** Waiting, injectable so tests drive it without real sleeps. */
+    /** Waiting, injectable so tests drive it without real sleeps (and see that, and how often, the gate waited). */
     @FunctionalInterface
     public interface Sleeper {
         void sleep(Duration d) throws InterruptedException;
@@ -78,7 +83,7 @@ public final class GcGate {
             }
             seenVersion = read.get().version();
             if (!announced) {
-                listener.note("waiting for GC run " + state.runId() + " to finish (its deadline is " + deadline + ")");
+                notes.accept("waiting for GC run " + state.runId() + " to finish (its deadline is " + deadline + ")");
                 LOG.info("event=gc_gate.waiting release={} gc_run={} deadline={}", release, state.runId(), deadline);
                 announced = true;
             }
@@ -86,7 +91,7 @@ public final class GcGate {
                 sleeper.sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new io.holdfast.error.HoldfastException(io.holdfast.error.ErrorKind.INTERNAL, "interrupted while waiting for GC", e);
+                throw new HoldfastException(ErrorKind.INTERNAL, "interrupted while waiting for GC", e);
             }
             wait = wait.multipliedBy(2).compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait.multipliedBy(2);
         }
