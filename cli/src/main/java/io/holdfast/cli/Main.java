@@ -36,17 +36,33 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(Main::handle);
+        cli.setParameterExceptionHandler(Main::invalidInput);
         return cli.execute(args);
+    }
+
+    /**
+     * Picocli's own answer to bad input, with secrets masked: an unknown option (a mistyped {@code --s3-secret-key})
+     * is echoed with the value that follows it, and that value is then a credential in a CI log.
+     */
+    private static int invalidInput(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(Secrets.mask(String.valueOf(e.getMessage()), args));
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) { // suggestions are option names only
+            cmd.usage(err);
+        }
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** A failure is one line on stderr, "holdfast: ...", and the exit code of its kind. */
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
+        String[] args = parsed == null ? new String[0] : parsed.originalArgs().toArray(String[]::new);
         if (e instanceof HoldfastException he) {
-            err.println("holdfast: " + oneLine(he.getMessage()));
+            err.println("holdfast: " + Secrets.mask(oneLine(he.getMessage()), args));
             return he.kind().exitCode();
         }
-        err.println("holdfast: internal error: " + oneLine(String.valueOf(e)));
+        err.println("holdfast: internal error: " + Secrets.mask(oneLine(String.valueOf(e)), args));
         if (System.getenv("HOLDFAST_DEBUG") != null) {
             e.printStackTrace(err);
         }

@@ -145,7 +145,11 @@ public final class OriginServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 0L)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(config.requestParseTimeout()))
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis(config.idleTimeout()))
-                .setServerOption(UndertowOptions.IDLE_TIMEOUT, millis(config.idleTimeout()))
+                // A response the client stops reading fails after the idle timeout too: a blocking send (a stream
+                // from S3) would otherwise hold its worker thread for as long as the client keeps the connection
+                // open. Not UndertowOptions.IDLE_TIMEOUT: its conduit (Undertow 2.4.4) drops the timeout of a timed
+                // awaitWritable, so a blocked send waited forever whatever other timeout was set.
+                .setSocketOption(Options.WRITE_TIMEOUT, millis(config.idleTimeout()))
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .setSocketOption(Options.BACKLOG, 1024)
                 .setHandler(drain)

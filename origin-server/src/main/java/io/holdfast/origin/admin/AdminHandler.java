@@ -3,13 +3,14 @@ package io.holdfast.origin.admin;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.Methods;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * The admin port: {@code /healthz} (the process answers), {@code /readyz} (the index is loaded, the store answered
  * the last refresh, and the server is not draining: load balancers stop sending traffic as soon as a drain starts)
- * and {@code /metrics} (Prometheus text format).
+ * and {@code /metrics} (Prometheus text format). GET and HEAD only.
  */
 public final class AdminHandler implements HttpHandler {
     private final BooleanSupplier ready;
@@ -34,6 +35,13 @@ public final class AdminHandler implements HttpHandler {
             return;
         }
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        // Read-only endpoints: any other method (case-sensitive, RFC 9110 §9.1) is refused, whatever the path.
+        String method = exchange.getRequestMethod().toString();
+        if (!method.equals(Methods.GET_STRING) && !method.equals(Methods.HEAD_STRING)) {
+            exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
+            text(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n");
+            return;
+        }
         switch (exchange.getRequestPath()) {
             case "/healthz" -> text(exchange, 200, "text/plain; charset=utf-8", "ok\n");
             case "/readyz" -> {

@@ -45,7 +45,8 @@ public final class BlobReader {
     private final BlobStore store;
     private final long maxCachedBlobBytes;
     private final Cache<Digest, ByteBuffer> memory;
-    private final Cache<Digest, BlobUnavailableException> recentlyCorrupt;
+    /** Keyed by digest and size: a manifest that lies about a blob's size must not make it unservable to others. */
+    private final Cache<String, BlobUnavailableException> recentlyCorrupt;
     private final Cache<Path, String> verifiedFiles;
     private final DiskBlobCache disk;
     private final OriginMetrics metrics;
@@ -71,8 +72,8 @@ public final class BlobReader {
     /** The cached bytes of a representation, or null; never does I/O, so I/O threads may call it. */
     public ByteBuffer cached(Representation rep) {
         ByteBuffer b = memory.getIfPresent(rep.digest);
-        if (b == null) {
-            return null;
+        if (b == null || b.capacity() != rep.size) {
+            return null; // a manifest that gives these bytes another size is answered by open(), with a 502
         }
         metrics.cacheHit();
         return b.duplicate();
@@ -89,13 +90,17 @@ public final class BlobReader {
      * @throws BlobUnavailableException when the blob is corrupted, missing, or the store failed
      */
     public Body open(Representation rep) {
-        BlobUnavailableException corrupt = recentlyCorrupt.getIfPresent(rep.digest);
+        BlobUnavailableException corrupt = recentlyCorrupt.getIfPresent(corruptKey(rep));
         if (corrupt != null) {
             throw corrupt;
         }
         try {
             if (cacheable(rep)) {
-                return new Body.Memory(memory.get(rep.digest, d -> load(rep)).duplicate());
+                ByteBuffer b = memory.get(rep.digest, d -> load(rep));
+                if (b.capacity() != rep.size) {
+                    throw corrupt(rep, "size " + b.capacity() + " instead of " + rep.size);
+                }
+                return new Body.Memory(b.duplicate());
             }
             Optional<Path> local = store.localPath(rep.blobKey);
             if (local.isPresent()) {
@@ -121,7 +126,7 @@ public final class BlobReader {
         switch (e.reason()) {
             case CORRUPT -> {
                 metrics.corruptBlob();
-                recentlyCorrupt.put(rep.digest, e);
+                recentlyCorrupt.put(corruptKey(rep), e);
                 LOG.error("event=blob_corrupt release=- key={} error=\"{}\"", rep.blobKey, e.getMessage());
             }
             case MISSING -> {
@@ -219,6 +224,10 @@ public final class BlobReader {
         }
         verifiedFiles.put(file, version);
         return file;
+    }
+
+    private static String corruptKey(Representation rep) {
+        return rep.digest.hex() + "/" + rep.size;
     }
 
     /** Throws unless {@code actual} is the representation's digest. */

@@ -22,8 +22,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
-import org.xnio.channels.Channels;
-import org.xnio.channels.StreamSinkChannel;
 
 /**
  * Sends a body that needs I/O, on a worker thread: loads a small blob into the memory cache (verified) and sends
@@ -88,21 +86,7 @@ public final class StoreBodyHandler implements HttpHandler {
             });
             return;
         }
-        // A range: blocking sendfile of exactly [first, first+length) on this worker thread. The headers are
-        // flushed first: while they are pending, Undertow fills the rest of its header buffer from the file's
-        // current position without regard to the count, so the answer carried up to 16 KiB more than its
-        // Content-Length (found by the hostile-request property test), which desynchronises a kept-alive connection.
-        try (ch) {
-            StreamSinkChannel out = exchange.getResponseChannel();
-            Channels.flushBlocking(out);
-            Channels.transferBlocking(out, ch, first, length);
-            out.shutdownWrites();
-            Channels.flushBlocking(out);
-        } catch (IOException e) {
-            IoUtils.safeClose(exchange.getConnection());
-            return;
-        }
-        exchange.endExchange();
+        FileRangeSender.send(exchange, ch, first, length);
     }
 
     private void stream(HttpServerExchange exchange, OriginRequest r, Representation rep, long first, long length) {
@@ -110,6 +94,10 @@ public final class StoreBodyHandler implements HttpHandler {
         Optional<ObjectStream> s;
         try {
             s = store.get(rep.blobKey, whole ? null : new ByteRange(first, first + length - 1));
+        } catch (IllegalArgumentException e) {
+            // The range is outside the stored blob: the manifest gives it another size than it has.
+            wrongSize(exchange, r, rep, e.getMessage());
+            return;
         } catch (StoreException e) {
             BlobUnavailableException u = new BlobUnavailableException(BlobUnavailableException.Reason.STORE_FAILED,
                     rep.digest, "store failed reading " + rep.blobKey + ": " + e.getMessage(), e);
@@ -124,6 +112,12 @@ public final class StoreBodyHandler implements HttpHandler {
             unavailable(exchange, r, u);
             return;
         }
+        if (s.get().info().size() != rep.size) {
+            // Known before the first byte: answer 502 rather than cut the body short later.
+            closeQuietly(s.get());
+            wrongSize(exchange, r, rep, "size " + s.get().info().size() + " instead of " + rep.size);
+            return;
+        }
         exchange.startBlocking();
         try (InputStream in = s.get().body()) {
             VerifyingCopy.copy(in, exchange.getOutputStream(), rep, length, whole);
@@ -135,6 +129,21 @@ public final class StoreBodyHandler implements HttpHandler {
         } catch (IOException | StoreException e) {
             LOG.debug("event=stream_aborted release={} key={} error=\"{}\"", r.asset.release, rep.blobKey, e.getMessage());
             IoUtils.safeClose(exchange.getConnection());
+        }
+    }
+
+    private void wrongSize(HttpServerExchange exchange, OriginRequest r, Representation rep, String what) {
+        BlobUnavailableException u = new BlobUnavailableException(BlobUnavailableException.Reason.CORRUPT, rep.digest,
+                "blob " + rep.blobKey + " is corrupted: " + what, null);
+        blobs.failed(rep, u);
+        unavailable(exchange, r, u);
+    }
+
+    private static void closeQuietly(ObjectStream s) {
+        try {
+            s.close();
+        } catch (IOException | RuntimeException ignored) {
+            // abandoning a stream we will not read
         }
     }
 

@@ -6,6 +6,7 @@ import io.holdfast.manifest.Channel;
 import io.holdfast.manifest.ChannelName;
 import io.holdfast.manifest.Digest;
 import io.holdfast.manifest.Documents;
+import io.holdfast.manifest.ManifestCheck;
 import io.holdfast.manifest.ReleaseId;
 import io.holdfast.manifest.ReleaseManifest;
 import io.holdfast.origin.observe.OriginMetrics;
@@ -118,6 +119,12 @@ public final class IndexLoader {
                 if (!m.id().equals(id.get())) {
                     throw new HoldfastException(io.holdfast.error.ErrorKind.STORE_FAILED,
                             "store object " + info.key() + " names release " + m.id());
+                }
+                // Paths that could escape, negative sizes, contradictory entries: no publish writes these.
+                List<String> problems = ManifestCheck.problems(m);
+                if (!problems.isEmpty()) {
+                    throw new HoldfastException(io.holdfast.error.ErrorKind.STORE_FAILED,
+                            "store object " + info.key() + " is not a manifest to trust: " + String.join("; ", problems));
                 }
                 releases.put(m.id(), new LoadedRelease(m, doc.version(), metrics.release(m.id()), factory));
                 if (previous.loaded()) { // the first load is summarised once, not per release

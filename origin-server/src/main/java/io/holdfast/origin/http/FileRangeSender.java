@@ -1,0 +1,70 @@
+package io.holdfast.origin.http;
+
+import io.undertow.server.HttpServerExchange;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import org.xnio.ChannelListener;
+import org.xnio.IoUtils;
+import org.xnio.channels.StreamSinkChannel;
+
+/**
+ * Sends bytes {@code [first, first + length)} of a file without blocking a thread: sendfile whenever the socket is
+ * writable, on the connection's I/O thread. A client that stops reading costs a suspended connection (closed by the
+ * write timeout), never a worker thread; with blocking sends, as many such clients as worker threads stalled every
+ * request that needs one.
+ *
+ * <p>The headers are flushed before the first byte of the file: while they are pending, Undertow fills the rest of its
+ * header buffer from the file's current position without regard to the count, which made an answer carry up to
+ * 16 KiB more than its Content-Length and desynchronised kept-alive connections.
+ */
+final class FileRangeSender implements ChannelListener<StreamSinkChannel> {
+    private final HttpServerExchange exchange;
+    private final FileChannel file;
+    private long position;
+    private long remaining;
+    private boolean headersSent;
+
+    private FileRangeSender(HttpServerExchange exchange, FileChannel file, long first, long length) {
+        this.exchange = exchange;
+        this.file = file;
+        this.position = first;
+        this.remaining = length;
+    }
+
+    /** Starts sending; the exchange ends when the last byte is written (or the connection is closed on error). */
+    static void send(HttpServerExchange exchange, FileChannel file, long first, long length) {
+        exchange.addExchangeCompleteListener((ex, next) -> {
+            IoUtils.safeClose(file);
+            next.proceed();
+        });
+        StreamSinkChannel out = exchange.getResponseChannel();
+        out.getWriteSetter().set(new FileRangeSender(exchange, file, first, length));
+        out.resumeWrites();
+    }
+
+    @Override
+    public void handleEvent(StreamSinkChannel out) {
+        try {
+            if (!headersSent) {
+                if (!out.flush()) {
+                    return; // called again when writable
+                }
+                headersSent = true;
+            }
+            while (remaining > 0) {
+                long n = out.transferFrom(file, position, remaining);
+                if (n == 0) {
+                    return;
+                }
+                position += n;
+                remaining -= n;
+            }
+            out.suspendWrites();
+            out.getWriteSetter().set(null);
+            exchange.endExchange();
+        } catch (IOException e) {
+            IoUtils.safeClose(file);
+            IoUtils.safeClose(exchange.getConnection());
+        }
+    }
+}
