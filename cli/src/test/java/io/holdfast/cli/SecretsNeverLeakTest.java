@@ -140,7 +140,8 @@ class SecretsNeverLeakTest {
         S3TestServer s3 = S3TestServer.shared();
         String bucket = s3.createBucket();
         Path site = Trees.write(tmp.resolve("site"), Trees.smallSite());
-        for (String endpoint : List.of("http://127.0.0.1:" + closedPort(), s3.endpoint().toString())) {
+        // The unreachable endpoint is covered in process above; here the server answers, with a wrong secret.
+        for (String endpoint : List.of(s3.endpoint().toString())) {
             ProcessBuilder pb = holdfast("publish", site.toString(), "--release", "1", "--json");
             Map<String, String> env = pb.environment();
             env.put("HOLDFAST_STORE", "s3://" + bucket + "/p");
@@ -154,11 +155,12 @@ class SecretsNeverLeakTest {
             Captured c = finish(pb, 120);
             assertNotEquals(0, c.code(), c.err());
             assertNoCredentials("environment credentials, " + endpoint, c);
-            // --help shows no default taken from the environment either.
-            ProcessBuilder help = holdfast("publish", "--help");
-            help.environment().putAll(env);
-            Captured h = finish(help, 60);
-            assertNoCredentials("--help", h);
+            if (endpoint.equals(s3.endpoint().toString())) {
+                // --help shows no default taken from the environment either.
+                ProcessBuilder help = holdfast("publish", "--help");
+                help.environment().putAll(env);
+                assertNoCredentials("--help", finish(help, 60));
+            }
         }
     }
 
