@@ -42,6 +42,7 @@ public final class Fingerprinter {
     private final EntryPoints entryPoints;
     private final String prefix;
     private final Set<String> forceFingerprint;
+    private final ReferenceCache cache;
 
     /**
      * @param entryPoints      files that keep their names
@@ -51,9 +52,15 @@ public final class Fingerprinter {
      *                         served other bytes under that name)
      */
     public Fingerprinter(EntryPoints entryPoints, String prefix, Set<String> forceFingerprint) {
+        this(entryPoints, prefix, forceFingerprint, ReferenceCache.NONE);
+    }
+
+    /** @param cache scan results of contents seen before: a file found there is read only if it must be rewritten */
+    public Fingerprinter(EntryPoints entryPoints, String prefix, Set<String> forceFingerprint, ReferenceCache cache) {
         this.entryPoints = entryPoints;
         this.prefix = prefix;
         this.forceFingerprint = Set.copyOf(forceFingerprint);
+        this.cache = cache;
     }
 
     /** The outcome: one entry per input, in input order, and a note per reference that could not be resolved. */
@@ -117,6 +124,34 @@ public final class Fingerprinter {
      * name in it changes.
      */
     private void scan(Node n, Map<String, Node> nodes, List<String> unresolved) {
+        List<Reference> found = cache.find(n.source.digest(), n.kind);
+        if (found == null) {
+            found = read(n);
+            cache.remember(n.source.digest(), n.kind, found);
+        }
+        n.references = new ArrayList<>();
+        n.dependsOn = new java.util.LinkedHashSet<>();
+        for (Reference r : found) {
+            Optional<String> target = UrlPaths.resolve(n.source.path(), r.rawPath(), prefix);
+            Node t = target.map(nodes::get).orElse(null);
+            if (t == null) {
+                unresolved.add(n.source.path() + " references " + UrlPaths.decode(r.rawPath()) + ", which is not in the tree");
+                continue;
+            }
+            n.references.add(new Link(r, t));
+            if (t.naming != Naming.ENTRY_POINT) {
+                n.dependsOn.add(t);
+            }
+        }
+        // A file that references nothing renameable is final as it is.
+        n.scanned = !n.dependsOn.isEmpty();
+        if (!n.scanned) {
+            n.text = null;
+        }
+    }
+
+    /** Reads and scans a file: a JS file's tail only, a CSS file whole (kept for the rewrite). */
+    private static List<Reference> read(Node n) {
         String text;
         int offset;
         try {
@@ -132,25 +167,15 @@ public final class Fingerprinter {
         } catch (IOException e) {
             throw new HoldfastException(ErrorKind.BAD_INPUT, "cannot read " + n.source.path() + ": " + e.getMessage(), e);
         }
-        n.references = new ArrayList<>();
-        n.dependsOn = new java.util.LinkedHashSet<>();
-        for (Reference r : ReferenceScanner.scan(text, n.kind)) {
-            Optional<String> target = UrlPaths.resolve(n.source.path(), r.rawPath(), prefix);
-            Node t = target.map(nodes::get).orElse(null);
-            if (t == null) {
-                unresolved.add(n.source.path() + " references " + UrlPaths.decode(r.rawPath()) + ", which is not in the tree");
-                continue;
-            }
-            n.references.add(new Link(new Reference(r.start() + offset, r.end() + offset, r.rawPath()), t));
-            if (t.naming != Naming.ENTRY_POINT) {
-                n.dependsOn.add(t);
-            }
+        List<Reference> refs = ReferenceScanner.scan(text, n.kind);
+        if (offset == 0) {
+            return refs;
         }
-        // A file that references nothing renameable is final as it is.
-        n.scanned = !n.dependsOn.isEmpty();
-        if (!n.scanned) {
-            n.text = null;
+        List<Reference> shifted = new ArrayList<>(refs.size());
+        for (Reference r : refs) {
+            shifted.add(new Reference(r.start() + offset, r.end() + offset, r.rawPath()));
         }
+        return shifted;
     }
 
     /** The whole file, checked against the digest it was published under: it must not change meanwhile. */

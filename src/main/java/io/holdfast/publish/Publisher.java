@@ -3,6 +3,7 @@ package io.holdfast.publish;
 import io.holdfast.channel.ChannelMover;
 import io.holdfast.error.ErrorKind;
 import io.holdfast.error.HoldfastException;
+import io.holdfast.fingerprint.ReferenceCache;
 import io.holdfast.lease.GcGate;
 import io.holdfast.lease.LeaseKeeper;
 import io.holdfast.lease.LeaseLostException;
@@ -18,6 +19,7 @@ import io.holdfast.store.ConflictException;
 import io.holdfast.store.ObjectInfo;
 import io.holdfast.store.StoreException;
 import io.holdfast.store.StoreKeys;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,9 +62,16 @@ public final class Publisher {
     private final RenewalTimer timer;
     private final GcGate.Sleeper sleeper;
     private final PublishListener listener;
+    private final Path indexDir;
 
     public Publisher(BlobStore store, PublishSettings settings, Clock clock, RenewalTimer timer, GcGate.Sleeper sleeper,
                      PublishListener listener) {
+        this(store, settings, clock, timer, sleeper, listener, null);
+    }
+
+    private Publisher(BlobStore store, PublishSettings settings, Clock clock, RenewalTimer timer, GcGate.Sleeper sleeper,
+                      PublishListener listener, Path indexDir) {
+        this.indexDir = indexDir;
         this.store = store;
         this.settings = settings;
         this.clock = clock;
@@ -79,6 +88,14 @@ public final class Publisher {
                 GcGate.Sleeper.REAL, listener);
     }
 
+    /**
+     * The same publisher, keeping a {@link HashIndex} of each published directory in {@code cacheDir} (null: none),
+     * so files unchanged since the last publish from this machine are not read again.
+     */
+    public Publisher withHashIndex(Path cacheDir) {
+        return new Publisher(store, settings, clock, timer, sleeper, listener, cacheDir);
+    }
+
     public PublishResult publish(PublishRequest request) {
         Instant started = clock.instant();
         ExecutorService cpu = Executors.newFixedThreadPool(settings.threads(), daemon("holdfast-cpu"));
@@ -86,7 +103,7 @@ public final class Publisher {
         try (ScratchSpace scratch = new ScratchSpace(settings.scratchMemory())) {
             // What earlier releases say does not depend on this tree: read it while the tree is hashed.
             Future<PriorReleases> recent = io.submit(() -> PriorReleases.recent(store, request.channel(), settings.priorReleases()));
-            List<FileHasher.HashedFile> hashed = walkAndHash(request, cpu);
+            Hashed hashed = walkAndHash(request, cpu);
             ReleaseId id = request.release().orElseGet(() -> {
                 ReleaseId allocated = new ReleaseSequence(store).next();
                 listener.releaseAllocated(allocated);
@@ -94,6 +111,7 @@ public final class Publisher {
             });
             PriorReleases prior = await(recent).withSameId(store, id);
             ReleasePlan plan = plan(id.value(), hashed, prior, cpu, scratch);
+            hashed.saveIndex();
             Optional<PublishResult> done = alreadyCommitted(id, plan, prior, request, started);
             if (done.isPresent()) {
                 return done.get();
@@ -125,9 +143,10 @@ public final class Publisher {
         Instant started = clock.instant();
         ExecutorService cpu = Executors.newFixedThreadPool(settings.threads(), daemon("holdfast-cpu"));
         try (ScratchSpace scratch = new ScratchSpace(settings.scratchMemory())) {
-            List<FileHasher.HashedFile> hashed = walkAndHash(request, cpu);
+            Hashed hashed = walkAndHash(request, cpu);
             String label = request.release().map(ReleaseId::value).orElse("auto");
             ReleasePlan plan = plan(label, hashed, PriorReleases.none(), cpu, scratch);
+            hashed.saveIndex();
             ReleaseManifest manifest = plan.manifest(request.release().orElse(ReleaseId.of("dry-run")), started, request.source());
             long blobBytes = plan.blobs().values().stream().mapToLong(BlobUploader.Blob::size).sum();
             return new PublishResult(request.release().orElse(null), plan.files(), plan.bytes(), plan.blobs().size(),
@@ -137,20 +156,60 @@ public final class Publisher {
         }
     }
 
-    private List<FileHasher.HashedFile> walkAndHash(PublishRequest request, ExecutorService cpu) {
-        SourceTree tree = SourceTree.scan(request.dir(), request.exclude(), settings.threads());
-        listener.phase("hashing", tree.files().size(), tree.totalBytes());
-        AtomicInteger hashedFiles = new AtomicInteger();
-        AtomicLong hashedBytes = new AtomicLong();
-        return new FileHasher(cpu, settings.threads()).hash(tree.files(),
-                n -> listener.progress(hashedFiles.incrementAndGet(), hashedBytes.addAndGet(n)));
+    /** The hashed files, and the index that saved reading some of them (null without one). */
+    private record Hashed(List<FileHasher.HashedFile> files, HashIndex index, Instant walkStarted) {
+        ReferenceCache references() {
+            return index != null ? index : ReferenceCache.NONE;
+        }
+
+        void saveIndex() {
+            if (index != null) {
+                index.save(files, walkStarted);
+            }
+        }
     }
 
-    private ReleasePlan plan(String release, List<FileHasher.HashedFile> hashed, PriorReleases prior, ExecutorService cpu,
+    private Hashed walkAndHash(PublishRequest request, ExecutorService cpu) {
+        // File times are stamped by this machine's clock, so this one judges which index entries are too young.
+        Instant walkStarted = clock.instant();
+        HashIndex index = indexDir == null ? null : HashIndex.load(HashIndex.fileFor(indexDir, request.dir()), request.dir());
+        SourceTree tree = SourceTree.scan(request.dir(), request.exclude(), settings.threads(), index != null);
+        FileHasher.HashedFile[] out = new FileHasher.HashedFile[tree.files().size()];
+        List<SourceFile> toRead = new ArrayList<>();
+        List<Integer> where = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < out.length; i++) {
+            SourceFile f = tree.files().get(i);
+            Digest known = index != null ? index.digestOf(f) : null;
+            if (known != null) {
+                out[i] = new FileHasher.HashedFile(f, known, f.size());
+            } else {
+                toRead.add(f);
+                where.add(i);
+                bytes += f.size();
+            }
+        }
+        if (index != null) {
+            LOG.info("event=publish.index release={} files={} unchanged={} to_hash={}", request.release().map(ReleaseId::value)
+                    .orElse("auto"), out.length, index.hits(), toRead.size());
+        }
+        listener.phase("hashing", toRead.size(), bytes);
+        AtomicInteger hashedFiles = new AtomicInteger();
+        AtomicLong hashedBytes = new AtomicLong();
+        List<FileHasher.HashedFile> read = new FileHasher(cpu, settings.threads()).hash(toRead,
+                n -> listener.progress(hashedFiles.incrementAndGet(), hashedBytes.addAndGet(n)));
+        for (int j = 0; j < read.size(); j++) {
+            out[where.get(j)] = read.get(j);
+        }
+        return new Hashed(List.of(out), index, walkStarted);
+    }
+
+    private ReleasePlan plan(String release, Hashed hashed, PriorReleases prior, ExecutorService cpu,
                              ScratchSpace scratch) {
         VariantCompressor compressor = new VariantCompressor(settings.brotliQuality(), settings.gzipLevel(),
                 settings.compressThreshold());
-        ReleasePlan plan = new ReleasePlanner(settings, cpu, scratch, compressor, listener).plan(hashed, prior);
+        ReleasePlan plan = new ReleasePlanner(settings, cpu, scratch, compressor, listener, hashed.references())
+                .plan(hashed.files(), prior);
         plan.warnings().forEach(w -> LOG.warn("event=publish.unresolved_reference release={} detail=\"{}\"", release, w));
         LOG.info("event=publish.planned release={} files={} bytes={} blobs={} reused_manifests={}", release, plan.files(),
                 plan.bytes(), plan.blobs().size(), prior.manifests().size());

@@ -4,6 +4,7 @@ import io.holdfast.error.ErrorKind;
 import io.holdfast.error.HoldfastException;
 import io.holdfast.fingerprint.ContentTypes;
 import io.holdfast.fingerprint.FingerprintedFile;
+import io.holdfast.fingerprint.ReferenceCache;
 import io.holdfast.fingerprint.Fingerprinter;
 import io.holdfast.fingerprint.SourceAsset;
 import io.holdfast.manifest.Asset;
@@ -38,9 +39,16 @@ final class ReleasePlanner {
     private final ScratchSpace scratch;
     private final VariantCompressor compressor;
     private final PublishListener listener;
+    private final ReferenceCache references;
 
     ReleasePlanner(PublishSettings settings, ExecutorService cpu, ScratchSpace scratch, VariantCompressor compressor,
                    PublishListener listener) {
+        this(settings, cpu, scratch, compressor, listener, ReferenceCache.NONE);
+    }
+
+    ReleasePlanner(PublishSettings settings, ExecutorService cpu, ScratchSpace scratch, VariantCompressor compressor,
+                   PublishListener listener, ReferenceCache references) {
+        this.references = references;
         this.settings = settings;
         this.cpu = cpu;
         this.scratch = scratch;
@@ -110,7 +118,7 @@ final class ReleasePlanner {
      * content-addressed after all, and is fingerprinted in a second pass (invariant 3).
      */
     private Fingerprinter.Result fingerprint(List<SourceAsset> inputs, PriorReleases prior) {
-        Fingerprinter.Result first = new Fingerprinter(settings.entryPoints(), settings.prefix(), Set.of()).fingerprint(inputs);
+        Fingerprinter.Result first = new Fingerprinter(settings.entryPoints(), settings.prefix(), Set.of(), references).fingerprint(inputs);
         Map<String, Digest> immutable = prior.immutableNames();
         Set<String> force = new HashSet<>();
         for (FingerprintedFile f : first.files()) {
@@ -124,7 +132,7 @@ final class ReleasePlanner {
         if (force.isEmpty()) {
             return first;
         }
-        return new Fingerprinter(settings.entryPoints(), settings.prefix(), force).fingerprint(inputs);
+        return new Fingerprinter(settings.entryPoints(), settings.prefix(), force, references).fingerprint(inputs);
     }
 
     private record Pending(FingerprintedFile file, BlobUploader.Source identity) {

@@ -59,6 +59,16 @@ public final class SourceTree {
      * @param threads parallel directory listings
      */
     public static SourceTree scan(Path dir, Set<Path> exclude, int threads) {
+        return scan(dir, exclude, threads, false);
+    }
+
+    /**
+     * Walks {@code dir}.
+     *
+     * @param withStat also record each file's {@link SourceFile.FileStat} (for the {@link HashIndex}); the same
+     *                 one system call per file either way
+     */
+    public static SourceTree scan(Path dir, Set<Path> exclude, int threads, boolean withStat) {
         Path root = dir.toAbsolutePath().normalize();
         if (!Files.exists(root)) {
             throw bad("directory " + dir + " does not exist");
@@ -83,7 +93,7 @@ public final class SourceTree {
         ConcurrentLinkedQueue<SourceFile> found = new ConcurrentLinkedQueue<>();
         ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
         try {
-            pool.invoke(new Listing(dir, realRoot, excluded, root, realRoot, "", Set.of(realRoot), found));
+            pool.invoke(new Listing(dir, realRoot, excluded, root, realRoot, "", Set.of(realRoot), found, withStat && Attributes.UNIX));
         } finally {
             pool.shutdown();
         }
@@ -106,9 +116,11 @@ public final class SourceTree {
         private final String prefix;
         private final transient Set<Path> ancestors;
         private final transient ConcurrentLinkedQueue<SourceFile> out;
+        private final boolean withStat;
 
         Listing(Path shownRoot, Path realRoot, Set<Path> excluded, Path dir, Path realDir, String prefix,
-                Set<Path> ancestors, ConcurrentLinkedQueue<SourceFile> out) {
+                Set<Path> ancestors, ConcurrentLinkedQueue<SourceFile> out, boolean withStat) {
+            this.withStat = withStat;
             this.shownRoot = shownRoot;
             this.realRoot = realRoot;
             this.excluded = excluded;
@@ -130,11 +142,11 @@ public final class SourceTree {
                         continue;
                     }
                     checkName(rel);
-                    BasicFileAttributes attrs = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    Attributes attrs = Attributes.read(entry, withStat, LinkOption.NOFOLLOW_LINKS);
                     Path real = realDir.resolve(name);
                     if (attrs.isSymbolicLink()) {
                         real = linkTarget(entry, rel);
-                        attrs = Files.readAttributes(real, BasicFileAttributes.class);
+                        attrs = Attributes.read(real, withStat);
                     }
                     if (attrs.isDirectory()) {
                         if (excluded.contains(real)) {
@@ -145,10 +157,10 @@ public final class SourceTree {
                         }
                         Set<Path> path = new HashSet<>(ancestors);
                         path.add(real);
-                        subdirs.add(new Listing(shownRoot, realRoot, excluded, entry, real, rel + "/", path, out));
+                        subdirs.add(new Listing(shownRoot, realRoot, excluded, entry, real, rel + "/", path, out, withStat));
                     } else if (attrs.isRegularFile()) {
                         // Readability is found out by hashing, which opens every file anyway.
-                        out.add(new SourceFile(rel, entry, attrs.size()));
+                        out.add(new SourceFile(rel, entry, attrs.size(), attrs.stat()));
                     } else {
                         throw bad(rel + " in " + shownRoot + " is not a regular file (device, pipe or socket)");
                     }
@@ -173,6 +185,32 @@ public final class SourceTree {
                 throw bad(rel + " in " + shownRoot + " is a symbolic link to " + target + ", outside the directory");
             }
             return target;
+        }
+    }
+
+    /**
+     * What the walk needs of one directory entry. With a stat, the "unix" attribute view is read (Linux, macOS: the
+     * same single stat call, plus the status-change time and inode that {@link BasicFileAttributes} lacks).
+     */
+    private record Attributes(boolean isSymbolicLink, boolean isDirectory, boolean isRegularFile, long size,
+                              SourceFile.FileStat stat) {
+        static final boolean UNIX = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
+        private static final String UNIX_ATTRS = "unix:isSymbolicLink,isDirectory,isRegularFile,size,lastModifiedTime,ctime,ino,dev";
+
+        static Attributes read(Path p, boolean withStat, LinkOption... options) throws IOException {
+            if (!withStat) {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, options);
+                return new Attributes(a.isSymbolicLink(), a.isDirectory(), a.isRegularFile(), a.size(), null);
+            }
+            java.util.Map<String, Object> a = Files.readAttributes(p, UNIX_ATTRS, options);
+            SourceFile.FileStat stat = new SourceFile.FileStat(nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")),
+                    a.get("ino") instanceof Long l ? l : -1, a.get("dev") instanceof Long l ? l : -1);
+            return new Attributes((Boolean) a.get("isSymbolicLink"), (Boolean) a.get("isDirectory"),
+                    (Boolean) a.get("isRegularFile"), (Long) a.get("size"), stat);
+        }
+
+        private static long nanos(Object time) {
+            return time instanceof java.nio.file.attribute.FileTime t ? t.to(java.util.concurrent.TimeUnit.NANOSECONDS) : -1;
         }
     }
 

@@ -6,6 +6,7 @@ import io.holdfast.manifest.Documents;
 import io.holdfast.manifest.ReleaseId;
 import io.holdfast.manifest.Source;
 import io.holdfast.publish.FrameworkManifestWriter;
+import io.holdfast.publish.HashIndex;
 import io.holdfast.publish.PublishRequest;
 import io.holdfast.publish.PublishResult;
 import io.holdfast.publish.PublishSettings;
@@ -107,6 +108,15 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Walk, hash, fingerprint and compress, print the summary; touch no store.")
     boolean dryRun;
 
+    @Option(names = "--no-index",
+            description = "Read and hash every file: do not use or update the local index of unchanged files.")
+    boolean noIndex;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Where the index of unchanged files is kept (default: $HOLDFAST_CACHE_DIR, "
+                    + "$XDG_CACHE_HOME/holdfast or ~/.cache/holdfast).")
+    Path cacheDir;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -122,11 +132,12 @@ final class PublishCommand implements Callable<Integer> {
         PublishResult result;
         if (dryRun) {
             PublishRequest request = new PublishRequest(dir, id, ch, source, Set.of());
-            result = Publisher.standard(null, settings, progress).dryRun(request);
+            result = Publisher.standard(null, settings, progress).withHashIndex(indexDir()).dryRun(request);
         } else {
             try (BlobStore s = store.open(true)) {
                 Set<Path> exclude = s instanceof FileSystemStore fs ? Set.of(fs.root()) : Set.of();
-                result = Publisher.standard(s, settings, progress).publish(new PublishRequest(dir, id, ch, source, exclude));
+                result = Publisher.standard(s, settings, progress).withHashIndex(indexDir())
+                        .publish(new PublishRequest(dir, id, ch, source, exclude));
             }
         }
         progress.finishLine();
@@ -146,6 +157,13 @@ final class PublishCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private Path indexDir() {
+        if (noIndex) {
+            return null;
+        }
+        return cacheDir != null ? cacheDir : HashIndex.defaultCacheDir(System.getenv());
     }
 
     private PublishSettings settings() {
