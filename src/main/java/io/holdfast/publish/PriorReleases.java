@@ -56,11 +56,11 @@ final class PriorReleases {
                     .ifPresent(m -> chosen.put(m.id(), m));
         }
         if (newest > 0) {
-            for (ReleaseCatalog.Entry e : catalog.newest(newest)) {
-                if (!chosen.containsKey(e.id())) {
-                    catalog.read(e.id()).ifPresent(m -> chosen.put(m.id(), m));
-                }
-            }
+            // Read side by side: each is a request and a parse of a document as large as the tree's file list.
+            List<Optional<ReleaseManifest>> read = catalog.newest(newest).parallelStream()
+                    .filter(e -> !chosen.containsKey(e.id()))
+                    .map(e -> catalog.read(e.id())).toList();
+            read.forEach(m -> m.ifPresent(x -> chosen.putIfAbsent(x.id(), x)));
         }
         return new PriorReleases(Optional.empty(), Optional.empty(), List.copyOf(chosen.values()));
     }

@@ -109,7 +109,9 @@ public final class Publisher {
                 listener.releaseAllocated(allocated);
                 return allocated;
             });
+            LOG.debug("event=publish.hashed release={} files={}", id, hashed.files().size());
             PriorReleases prior = await(recent).withSameId(store, id);
+            LOG.debug("event=publish.prior_read release={} manifests={}", id, prior.manifests().size());
             ReleasePlan plan = plan(id.value(), hashed, prior, cpu, scratch);
             hashed.saveIndex();
             Optional<PublishResult> done = alreadyCommitted(id, plan, prior, request, started);

@@ -134,7 +134,11 @@ final class PublishCommand implements Callable<Integer> {
             PublishRequest request = new PublishRequest(dir, id, ch, source, Set.of());
             result = Publisher.standard(null, settings, progress).withHashIndex(indexDir()).dryRun(request);
         } else {
-            try (BlobStore s = store.open(true)) {
+            // An S3 store opens while the tree is walked and hashed; a filesystem store is needed to walk (it may
+            // live inside the tree) and opens at once anyway.
+            String uri = store.config().uri();
+            try (BlobStore s = uri != null && uri.startsWith("s3:")
+                    ? new OpeningStore(() -> store.open(true), uri) : store.open(true)) {
                 Set<Path> exclude = s instanceof FileSystemStore fs ? Set.of(fs.root()) : Set.of();
                 result = Publisher.standard(s, settings, progress).withHashIndex(indexDir())
                         .publish(new PublishRequest(dir, id, ch, source, exclude));
