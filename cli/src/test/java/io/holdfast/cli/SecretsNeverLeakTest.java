@@ -228,10 +228,8 @@ class SecretsNeverLeakTest {
 
     private ProcessBuilder holdfast(String... args) throws Exception {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String logConfig = Path.of(ServeCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .resolve("logback.xml").toString();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", cp, "-Dlogback.configurationFile=" + logConfig, "io.holdfast.cli.Main"));
+                "-cp", cp, "-D" + LoggingSetup.PRODUCTION + "=true", "io.holdfast.cli.Main"));
         command.addAll(List.of(args));
         return new ProcessBuilder(command);
     }

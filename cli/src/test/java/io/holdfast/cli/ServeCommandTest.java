@@ -55,7 +55,7 @@ class ServeCommandTest {
         }
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", cp, "-Dlogback.configurationFile=" + productionLogConfig(), "io.holdfast.cli.Main", "serve", "--bind", "127.0.0.1", "--admin-port", "0");
+                "-cp", cp, "-D" + LoggingSetup.PRODUCTION + "=true", "io.holdfast.cli.Main", "serve", "--bind", "127.0.0.1", "--admin-port", "0");
         pb.environment().put("HOLDFAST_STORE", storeDir.toString());
         pb.environment().put("HOLDFAST_PORT", "0");
         pb.environment().put("HOLDFAST_CHANNEL", "live");
@@ -120,12 +120,6 @@ class ServeCommandTest {
         assertEquals(Duration.ofSeconds(2), Units.duration("2s"));
         assertEquals(Duration.ofMinutes(5), Units.duration("5m"));
         assertEquals(Duration.ofHours(1), Units.duration("PT1H"));
-    }
-
-    /** The logback.xml the shipped jar uses (the test classpath also holds test and library configurations). */
-    private static String productionLogConfig() throws Exception {
-        return Path.of(ServeCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .resolve("logback.xml").toString();
     }
 
     private static Digest put(FileSystemStore store, byte[] bytes) {
