@@ -69,8 +69,9 @@ public final class Fingerprinter {
 
     public Result fingerprint(List<SourceAsset> assets) {
         Map<String, Node> nodes = new LinkedHashMap<>(assets.size() * 2);
+        Set<String> digitHashed = HashedNames.digitOnlyHashes(assets.stream().map(SourceAsset::path).toList());
         for (SourceAsset a : assets) {
-            nodes.put(a.path(), new Node(a, classify(a.path())));
+            nodes.put(a.path(), new Node(a, classify(a.path(), digitHashed)));
         }
         List<String> unresolved = java.util.Collections.synchronizedList(new ArrayList<>());
         // Scanning reads files: in parallel. Linking needs every node, so it only reads the map.
@@ -108,11 +109,11 @@ public final class Fingerprinter {
 
     private enum Naming { ENTRY_POINT, ALREADY_HASHED, FINGERPRINT }
 
-    private Naming classify(String path) {
+    private Naming classify(String path, Set<String> digitHashed) {
         if (entryPoints.matches(path)) {
             return Naming.ENTRY_POINT;
         }
-        if (HashedNames.isContentHashed(path) && !forceFingerprint.contains(path)) {
+        if ((HashedNames.isContentHashed(path) || digitHashed.contains(path)) && !forceFingerprint.contains(path)) {
             return Naming.ALREADY_HASHED;
         }
         return Naming.FINGERPRINT;

@@ -18,6 +18,12 @@ package io.holdfast.fingerprint;
  * digit, symbol), which 94% of random 8-character strings have and words such as {@code Settings},
  * {@code vendor01} or {@code myWidget} do not. The publisher also checks a recognised name against earlier
  * releases and fingerprints it after all if that name ever held other bytes.
+ *
+ * <p>All-digit hex hashes: one 8-character hex hash in 40 has no letter ({@code app-98710179.css}); alone, such a
+ * name looks like a date or a number ({@code report-20240101.csv}) and is fingerprinted. But a bundler names all
+ * its output alike, so {@link #digitOnlyHashes} accepts an all-digit token where another file of the same
+ * directory carries a recognised hex hash of the same length in the same place (a dot part or a dash suffix).
+ * Fingerprinting such a file again would break every reference to it from HTML, which is not rewritten.
  */
 public final class HashedNames {
     private HashedNames() {
@@ -46,6 +52,67 @@ public final class HashedNames {
             }
         }
         return false;
+    }
+
+    /**
+     * The paths among {@code paths} that are not {@link #isContentHashed} on their own but carry an all-digit hex
+     * token shaped like a recognised hex hash of a sibling file (same directory, same length, same place).
+     */
+    public static java.util.Set<String> digitOnlyHashes(java.util.Collection<String> paths) {
+        java.util.Set<String> shapes = new java.util.HashSet<>();
+        for (String p : paths) {
+            String shape = hexShape(p, false);
+            if (shape != null) {
+                shapes.add(shape);
+            }
+        }
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (shapes.isEmpty()) {
+            return out;
+        }
+        for (String p : paths) {
+            String shape = hexShape(p, true);
+            if (shape != null && shapes.contains(shape) && !isContentHashed(p)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Where a name carries a hex token: "directory|.|length" for a whole dot part, "directory|-|length" for a dash
+     * suffix; null if none. {@code digitsOnly}: the token has only digits; else it is {@link #isHex}.
+     */
+    private static String hexShape(String path, boolean digitsOnly) {
+        int slash = path.lastIndexOf('/');
+        String dir = path.substring(0, slash + 1);
+        String[] parts = path.substring(slash + 1).split("\\.", -1);
+        for (int i = 0; i < parts.length - 1; i++) {
+            String part = parts[i];
+            if (hexToken(part, digitsOnly)) {
+                return dir + "|.|" + part.length();
+            }
+            int dash = part.lastIndexOf('-');
+            if (dash > 0 && hexToken(part.substring(dash + 1), digitsOnly)) {
+                return dir + "|-|" + (part.length() - dash - 1);
+            }
+        }
+        return null;
+    }
+
+    private static boolean hexToken(String s, boolean digitsOnly) {
+        if (!digitsOnly) {
+            return isHex(s);
+        }
+        if (s.length() < 8 || s.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code name-<hash>}: the hash is the tail after a dash (the hash itself may contain dashes). */

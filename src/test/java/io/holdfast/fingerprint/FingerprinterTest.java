@@ -225,4 +225,51 @@ class FingerprinterTest {
         assertEquals("sw.js", out.get("sw.js").servedPath());
         assertTrue(text(out.get("sw.js"), tree).contains("sw-" + hex("{}") + ".js.map"));
     }
+
+    @Test
+    void anAllDigitHashBesideHexHashesOfItsShapeKeepsItsName() {
+        Map<String, String> tree = new LinkedHashMap<>();
+        tree.put("index.html", "<link rel=stylesheet href=assets/app-98710179.css>");
+        tree.put("assets/app-98710179.css", "a{}");
+        tree.put("assets/main-8a4c3b2e.js", "main");
+        tree.put("assets/chunk.12345678.js", "only digits, but no dot-part hex sibling");
+        tree.put("reports/report-20240101.csv", "a date, not a hash");
+        Map<String, FingerprintedFile> out = run(tree);
+        assertEquals("assets/app-98710179.css", out.get("assets/app-98710179.css").servedPath());
+        assertEquals("assets/main-8a4c3b2e.js", out.get("assets/main-8a4c3b2e.js").servedPath());
+        assertNotEquals("assets/chunk.12345678.js", out.get("assets/chunk.12345678.js").servedPath());
+        assertNotEquals("reports/report-20240101.csv", out.get("reports/report-20240101.csv").servedPath());
+    }
+
+    @Test
+    void referencesKnownFromTheCacheAreNotReadAgain() {
+        byte[] css = "body{background:url(logo.png)}".getBytes(StandardCharsets.UTF_8);
+        byte[] plain = "p{color:red}".getBytes(StandardCharsets.UTF_8);
+        byte[] png = "png".getBytes(StandardCharsets.UTF_8);
+        Map<Digest, List<Reference>> known = new java.util.HashMap<>();
+        known.put(Digest.of(plain), List.of());
+        known.put(Digest.of(css), List.of(new Reference(20, 28, "logo.png")));
+        ReferenceCache cache = new ReferenceCache() {
+            @Override
+            public List<Reference> find(Digest digest, ReferenceScanner.Kind kind) {
+                return known.get(digest);
+            }
+
+            @Override
+            public void remember(Digest digest, ReferenceScanner.Kind kind, List<Reference> references) {
+                throw new AssertionError("scanned although known");
+            }
+        };
+        List<SourceAsset> in = List.of(
+                new SourceAsset("plain.css", Digest.of(plain), plain.length, () -> {
+                    throw new AssertionError("read although its references were known");
+                }),
+                new SourceAsset("app.css", Digest.of(css), css.length, css::clone),
+                new SourceAsset("logo.png", Digest.of(png), png.length, png::clone));
+        Map<String, FingerprintedFile> out = new Fingerprinter(EntryPoints.defaults(), "", Set.of(), cache).fingerprint(in)
+                .files().stream().collect(Collectors.toMap(FingerprintedFile::path, f -> f));
+        assertEquals("body{background:url(logo-" + hex("png") + ".png)}",
+                new String(out.get("app.css").rewritten(), StandardCharsets.UTF_8));
+        assertFalse(out.get("plain.css").isRewritten());
+    }
 }

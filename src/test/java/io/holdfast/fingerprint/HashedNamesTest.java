@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -68,5 +70,14 @@ class HashedNamesTest {
         assertTrue(HashedNames.isContentHashed(FingerprintedNames.fingerprinted("css/app.css", hex)));
         assertTrue(HashedNames.isContentHashed(FingerprintedNames.fingerprinted("js/app.js.map", hex)));
         assertEquals("js/app-0123456789abcdef.js.map", FingerprintedNames.fingerprinted("js/app.js.map", hex));
+    }
+
+    @Test
+    void allDigitHashesCountOnlyBesideHexHashesOfTheSameShape() {
+        assertFalse(HashedNames.isContentHashed("assets/app-98710179.css"), "alone it looks like a number");
+        assertEquals(Set.of("assets/app-98710179.css", "assets/vendor.12345678.js"), HashedNames.digitOnlyHashes(List.of(
+                "assets/app-98710179.css", "assets/main-8a4c3b2e.js", "assets/vendor.12345678.js", "assets/x.abcdef12.js",
+                "assets/long-1234567890.js", "other/app-98710179.css", "assets/report-2024.csv")));
+        assertEquals(Set.of(), HashedNames.digitOnlyHashes(List.of("report-20240101.csv", "photo-12345678.jpg")));
     }
 }
