@@ -30,6 +30,9 @@ public final class VariantCompressor {
     public static final String GZIP = "gzip";
     private static final Logger LOG = LoggerFactory.getLogger(VariantCompressor.class);
 
+    /** Files up to this size are compressed from one read into memory. */
+    static final long IN_MEMORY_BYTES = 16L << 20;
+
     private final int brotliQuality;
     private final int gzipLevel;
     private final long threshold;
@@ -75,8 +78,15 @@ public final class VariantCompressor {
         return size >= threshold && ContentTypes.isCompressible(contentType);
     }
 
-    /** The variants worth keeping (encoding → staged bytes), possibly none. */
+    /**
+     * The variants worth keeping (encoding → staged bytes), possibly none. The bytes compressed are checked
+     * against the source's digest, so a variant is always of the content its manifest entry names, even if the file
+     * changed after it was hashed (or its digest came from the local index).
+     *
+     * @throws IOException also if the content read does not match the source's digest
+     */
     public Map<String, ScratchSpace.StagedBlob> compress(Payload source, ScratchSpace scratch) throws IOException {
+        source = inMemory(source);
         Map<String, ScratchSpace.StagedBlob> kept = new LinkedHashMap<>();
         if (brotli()) {
             ScratchSpace.StagedBlob br = encode(source, scratch, BR);
@@ -97,13 +107,39 @@ public final class VariantCompressor {
         if (BR.equals(encoding) && !brotli()) {
             return null;
         }
-        return encode(source, scratch, encoding);
+        return encode(inMemory(source), scratch, encoding);
+    }
+
+    /**
+     * A file up to {@link #IN_MEMORY_BYTES} is read once, checked, and compressed by both encoders from memory;
+     * a larger one is streamed and checked on each pass.
+     */
+    private static Payload inMemory(Payload source) throws IOException {
+        if (source.bytes() != null || source.size() > IN_MEMORY_BYTES) {
+            return source;
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(source.file());
+        if (bytes.length != source.size() || !io.holdfast.manifest.Digest.of(bytes).equals(source.sha256())) {
+            throw changed(source);
+        }
+        return new Payload(null, bytes, bytes.length, source.sha256());
+    }
+
+    private static IOException changed(Payload source) {
+        return new IOException("its content changed while it was being published (it no longer hashes to "
+                + source.sha256() + ")");
     }
 
     private ScratchSpace.StagedBlob encode(Payload source, ScratchSpace scratch, String encoding) throws IOException {
         ScratchSpace.Sink sink = scratch.sink(source.size());
-        try (InputStream in = source.open(); OutputStream enc = encoder(encoding, sink)) {
+        java.security.MessageDigest sha = source.file() != null ? FileHasher.sha256() : null;
+        try (InputStream raw = source.open(); OutputStream enc = encoder(encoding, sink)) {
+            InputStream in = sha != null ? new java.security.DigestInputStream(raw, sha) : raw;
             in.transferTo(enc);
+        }
+        if (sha != null && !io.holdfast.manifest.Digest.ofBytes(sha.digest()).equals(source.sha256())) {
+            sink.discard();
+            throw changed(source);
         }
         if (sink.size() >= source.size()) {
             sink.discard();
