@@ -110,9 +110,15 @@ public final class Publisher {
                 return allocated;
             });
             LOG.debug("event=publish.hashed release={} files={}", id, hashed.files().size());
+            ReleasePlanner planner = planner(hashed, cpu, scratch);
+            if (hashed.index() != null && hashed.index().hits() > 0 && !recent.isDone()) {
+                // An incremental publish: fingerprint, and compress the files that changed, while the earlier
+                // releases are still being read.
+                planner.begin(hashed.files(), hashed.read());
+            }
             PriorReleases prior = await(recent).withSameId(store, id);
             LOG.debug("event=publish.prior_read release={} manifests={}", id, prior.manifests().size());
-            ReleasePlan plan = plan(id.value(), hashed, prior, cpu, scratch);
+            ReleasePlan plan = plan(id.value(), planner, hashed, prior);
             hashed.saveIndex();
             Optional<PublishResult> done = alreadyCommitted(id, plan, prior, request, started);
             if (done.isPresent()) {
@@ -147,7 +153,7 @@ public final class Publisher {
         try (ScratchSpace scratch = new ScratchSpace(settings.scratchMemory())) {
             Hashed hashed = walkAndHash(request, cpu);
             String label = request.release().map(ReleaseId::value).orElse("auto");
-            ReleasePlan plan = plan(label, hashed, PriorReleases.none(), cpu, scratch);
+            ReleasePlan plan = plan(label, planner(hashed, cpu, scratch), hashed, PriorReleases.none());
             hashed.saveIndex();
             ReleaseManifest manifest = plan.manifest(request.release().orElse(ReleaseId.of("dry-run")), started, request.source());
             long blobBytes = plan.blobs().values().stream().mapToLong(BlobUploader.Blob::size).sum();
@@ -158,8 +164,8 @@ public final class Publisher {
         }
     }
 
-    /** The hashed files, and the index that saved reading some of them (null without one). */
-    private record Hashed(List<FileHasher.HashedFile> files, HashIndex index, Instant walkStarted) {
+    /** The hashed files, the index that saved reading some of them (null without one), the digests of those read. */
+    private record Hashed(List<FileHasher.HashedFile> files, HashIndex index, Instant walkStarted, Set<Digest> read) {
         ReferenceCache references() {
             return index != null ? index : ReferenceCache.NONE;
         }
@@ -200,18 +206,22 @@ public final class Publisher {
         AtomicLong hashedBytes = new AtomicLong();
         List<FileHasher.HashedFile> read = new FileHasher(cpu, settings.threads()).hash(toRead,
                 n -> listener.progress(hashedFiles.incrementAndGet(), hashedBytes.addAndGet(n)));
+        Set<Digest> readDigests = new java.util.HashSet<>();
         for (int j = 0; j < read.size(); j++) {
             out[where.get(j)] = read.get(j);
+            readDigests.add(read.get(j).digest());
         }
-        return new Hashed(List.of(out), index, walkStarted);
+        return new Hashed(List.of(out), index, walkStarted, readDigests);
     }
 
-    private ReleasePlan plan(String release, Hashed hashed, PriorReleases prior, ExecutorService cpu,
-                             ScratchSpace scratch) {
+    private ReleasePlanner planner(Hashed hashed, ExecutorService cpu, ScratchSpace scratch) {
         VariantCompressor compressor = new VariantCompressor(settings.brotliQuality(), settings.gzipLevel(),
                 settings.compressThreshold());
-        ReleasePlan plan = new ReleasePlanner(settings, cpu, scratch, compressor, listener, hashed.references())
-                .plan(hashed.files(), prior);
+        return new ReleasePlanner(settings, cpu, scratch, compressor, listener, hashed.references());
+    }
+
+    private ReleasePlan plan(String release, ReleasePlanner planner, Hashed hashed, PriorReleases prior) {
+        ReleasePlan plan = planner.plan(hashed.files(), prior);
         plan.warnings().forEach(w -> LOG.warn("event=publish.unresolved_reference release={} detail=\"{}\"", release, w));
         LOG.info("event=publish.planned release={} files={} bytes={} blobs={} reused_manifests={}", release, plan.files(),
                 plan.bytes(), plan.blobs().size(), prior.manifests().size());

@@ -56,14 +56,106 @@ final class ReleasePlanner {
         this.listener = listener;
     }
 
-    ReleasePlan plan(List<FileHasher.HashedFile> hashed, PriorReleases prior) {
-        Map<String, FileHasher.HashedFile> byPath = new java.util.HashMap<>(hashed.size() * 2);
+    /**
+     * Local work that does not need the earlier releases, begun while they are still being read: the first
+     * fingerprinting pass, and compression of the contents in {@code fresh} (those the hash index did not know,
+     * so most likely new to the store too). {@link #plan} stops it, waits for what is in flight and uses what
+     * it made; its results are exactly what {@link #plan} would compute (a variant is a function of the content).
+     */
+    private final class HeadStart {
+        final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        final Map<Digest, Map<String, ScratchSpace.StagedBlob>> compressed = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<Future<?>> workers = java.util.Collections.synchronizedList(new ArrayList<>());
+        volatile Fingerprinter.Result first;
+        Future<?> lead;
+
+        void begin(List<SourceAsset> inputs, Set<Digest> fresh) {
+            lead = cpu.submit(() -> {
+                first = new Fingerprinter(settings.entryPoints(), settings.prefix(), Set.of(), references).fingerprint(inputs);
+                List<FingerprintedFile> todo = new ArrayList<>();
+                Set<Digest> seen = new HashSet<>();
+                Map<String, Digest> original = new java.util.HashMap<>(inputs.size() * 2);
+                inputs.forEach(i -> original.put(i.path(), i.digest()));
+                for (FingerprintedFile f : first.files()) {
+                    if (fresh.contains(original.get(f.path())) && compressor.wants(ContentTypes.forPath(f.path()), f.size())
+                            && seen.add(f.digest())) {
+                        todo.add(f);
+                    }
+                }
+                AtomicInteger next = new AtomicInteger();
+                for (int w = 1; w < Math.min(settings.threads(), todo.size()); w++) {
+                    workers.add(cpu.submit(() -> compressSome(todo, next, inputs)));
+                }
+                compressSome(todo, next, inputs);
+                return null;
+            });
+        }
+
+        private Void compressSome(List<FingerprintedFile> todo, AtomicInteger next, List<SourceAsset> inputs) throws IOException {
+            for (int i = next.getAndIncrement(); i < todo.size() && !stop.get(); i = next.getAndIncrement()) {
+                FingerprintedFile f = todo.get(i);
+                Payload identity = f.isRewritten() ? new Payload(null, f.rewritten(), f.rewritten().length, f.digest())
+                        : Payload.ofFile(fileOf.get(f.path()), f.size(), f.digest());
+                compressed.put(f.digest(), compressor.compress(identity, scratch));
+            }
+            return null;
+        }
+
+        final Map<String, java.nio.file.Path> fileOf = new java.util.HashMap<>();
+
+        /** Stops it; false if any part of it failed (plan then does all the work itself, and meets the failure). */
+        boolean finish() {
+            stop.set(true);
+            try {
+                lead.get();
+                for (Future<?> w : List.copyOf(workers)) {
+                    w.get();
+                }
+                return first != null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HoldfastException(ErrorKind.INTERNAL, "interrupted", e);
+            } catch (ExecutionException e) {
+                return false;
+            }
+        }
+    }
+
+    private HeadStart headStart;
+
+    /** Begins {@link HeadStart}; call at most once, before {@link #plan}. */
+    void begin(List<FileHasher.HashedFile> hashed, Set<Digest> fresh) {
+        HeadStart h = new HeadStart();
+        hashed.forEach(x -> h.fileOf.put(x.source().path(), x.source().file()));
+        h.begin(inputs(hashed), fresh);
+        headStart = h;
+    }
+
+    /** Waits until the head start has done all it set out to do (tests). */
+    void awaitBegun() throws Exception {
+        headStart.lead.get();
+        for (Future<?> w : List.copyOf(headStart.workers)) {
+            w.get();
+        }
+    }
+
+    private static List<SourceAsset> inputs(List<FileHasher.HashedFile> hashed) {
         List<SourceAsset> inputs = new ArrayList<>(hashed.size());
         for (FileHasher.HashedFile h : hashed) {
-            byPath.put(h.source().path(), h);
             inputs.add(new SourceAsset(h.source().path(), h.digest(), h.size(), new FileContent(h.source())));
         }
-        Fingerprinter.Result fp = fingerprint(inputs, prior);
+        return inputs;
+    }
+
+    ReleasePlan plan(List<FileHasher.HashedFile> hashed, PriorReleases prior) {
+        Map<String, FileHasher.HashedFile> byPath = new java.util.HashMap<>(hashed.size() * 2);
+        for (FileHasher.HashedFile h : hashed) {
+            byPath.put(h.source().path(), h);
+        }
+        List<SourceAsset> inputs = inputs(hashed);
+        HeadStart head = headStart != null && headStart.finish() ? headStart : null;
+        Fingerprinter.Result fp = fingerprint(inputs, prior, head != null ? head.first : null);
+        Map<Digest, Map<String, ScratchSpace.StagedBlob>> early = head != null ? head.compressed : Map.of();
 
         Map<String, Variant> noVariants = Map.of();
         Map<Digest, Map<String, Variant>> known = prior.variantsByContent();
@@ -90,12 +182,13 @@ final class ReleasePlanner {
                         new BlobUploader.Blob(v.digest(), v.size(), true, () -> recreate(identity, enc, v, f.path()))));
             } else {
                 variantsOf.put(f.path(), null); // filled in after compression
-                if (compressing.add(f.digest())) {
+                if (!early.containsKey(f.digest()) && compressing.add(f.digest())) {
                     toCompress.add(new Pending(f, identity));
                 }
             }
         }
         Map<Digest, Map<String, ScratchSpace.StagedBlob>> made = compressAll(toCompress);
+        made.putAll(early);
         for (FingerprintedFile f : fp.files()) {
             Map<String, Variant> variants = variantsOf.get(f.path());
             if (variants == null) {
@@ -117,8 +210,9 @@ final class ReleasePlanner {
      * Fingerprints; a name that looks bundler-hashed but served other bytes in an earlier release is not
      * content-addressed after all, and is fingerprinted in a second pass (invariant 3).
      */
-    private Fingerprinter.Result fingerprint(List<SourceAsset> inputs, PriorReleases prior) {
-        Fingerprinter.Result first = new Fingerprinter(settings.entryPoints(), settings.prefix(), Set.of(), references).fingerprint(inputs);
+    private Fingerprinter.Result fingerprint(List<SourceAsset> inputs, PriorReleases prior, Fingerprinter.Result begun) {
+        Fingerprinter.Result first = begun != null ? begun
+                : new Fingerprinter(settings.entryPoints(), settings.prefix(), Set.of(), references).fingerprint(inputs);
         Map<String, Digest> immutable = prior.immutableNames();
         Set<String> force = new HashSet<>();
         for (FingerprintedFile f : first.files()) {
