@@ -88,7 +88,7 @@ gc_run() {
   local before=0
   [ "$backend" = s3 ] && before=$(grep -c '^request: ' "$PART_DIR/logs/s3proxy.log" || true)
   local t
-  t=$(HOLDFAST_STORE_STATS=$stats HOLDFAST_JAVA_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xmx$GC_HEAP -Xlog:gc:file=$gclog" \
+  t=$(HOLDFAST_STORE_STATS=$stats HOLDFAST_JAVA_OPTS="-XX:+UseSerialGC -Xshare:auto -Xmx$GC_HEAP -Xlog:gc:file=$gclog" \
     TIMED_STDOUT=$json timed "$PART_DIR/logs/gc-$tag.err" /usr/bin/time -v -o "$timev" \
     "$HOLDFAST" gc --store "$store" $(gc_policy "$backend") --json) || { log "gc: run $tag failed"; return 1; }
   local case="run$run"

@@ -5,7 +5,8 @@ import io.holdfast.retention.Action;
 import io.holdfast.retention.Decision;
 import io.holdfast.retention.RetentionPlan;
 import io.holdfast.store.BlobStore;
-import io.holdfast.store.ConflictException;
+import io.holdfast.store.Payload;
+import io.holdfast.store.PutOutcome;
 import io.holdfast.store.StoreKeys;
 import io.holdfast.store.Versioned;
 import java.util.ArrayList;
@@ -104,9 +105,9 @@ final class PlanExecutor {
         byte[] bytes = source.get().content();
         ManifestDigests.scan(bytes, from, roots::add);
         lock.checkpoint();
-        try {
-            store.compareAndSwap(to, bytes, Optional.empty());
-        } catch (ConflictException e) {
+        // A create-only put, not a compare-and-swap: nothing here needs the copy's store timestamp, and on S3 a
+        // compare-and-swap reads it back with one more request per retired release.
+        if (store.putIfAbsent(to, Payload.ofBytes(bytes)) == PutOutcome.ALREADY_EXISTS) {
             Optional<Versioned> existing = store.read(to);
             if (existing.isPresent() && !Arrays.equals(existing.get().content(), bytes)) {
                 if (!replaceTarget) {
@@ -118,7 +119,7 @@ final class PlanExecutor {
                 store.compareAndSwap(to, bytes, Optional.of(existing.get().version()));
             } else if (existing.isEmpty()) {
                 lock.checkpoint();
-                store.compareAndSwap(to, bytes, Optional.empty());
+                store.putIfAbsent(to, Payload.ofBytes(bytes));
             }
         }
         return true;
