@@ -2,8 +2,9 @@
 #   nginx (Debian) serves the files from a directory (sendfile, tcp_nopush, open_file_cache, gzip_static with a
 #   .gz beside the JS, keepalive_requests, access_log off, a year-long immutable Cache-Control);
 #   `holdfast serve` serves the same files published as one release, from a filesystem store and from the S3
-#   server (S3Proxy, own process) with a warm cache: the memory cache (default 256m, blobs up to 1m) and the disk
-#   cache for larger blobs (--disk-cache-dir; without it a 5 MiB blob is fetched from S3 on every request).
+#   server (S3Proxy, own process) with a warm cache: the memory cache (default 128m, blobs up to 1m) and the disk
+#   cache for larger blobs (by default a private temporary directory; with --disk-cache-bytes 0 a 5 MiB blob is
+#   fetched from S3 on every request).
 # The origin runs with --no-access-log, as nginx runs with access_log off.
 # Cases: 1 KiB, 10 KiB with Accept-Encoding: gzip, 100 KiB, 5 MiB, 304 revalidation (If-None-Match, 1 KiB).
 # Each: wrk -t$WRK_THREADS -c$WRK_CONNS -d$WRK_SECONDS --latency after a short warm-up; the three servers take
@@ -205,7 +206,7 @@ bench_origin() {
     s3_start "$PART_DIR/s3data"
     s3_mkbucket bench-origin
     if "$HOLDFAST" publish "$SITE" --release bench-1 --store s3://bench-origin/site >>"$PART_DIR/logs/publish.log" 2>&1 \
-      && origin_start s3 s3://bench-origin/site --disk-cache-dir "$PART_DIR/disk-cache"; then
+      && origin_start s3 s3://bench-origin/site; then
       origin_check origin-s3
       sides+=(origin-s3)
     else

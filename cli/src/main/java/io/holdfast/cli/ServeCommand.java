@@ -6,7 +6,12 @@ import io.holdfast.manifest.ChannelName;
 import io.holdfast.origin.OriginConfig;
 import io.holdfast.origin.OriginServer;
 import io.holdfast.store.BlobStore;
+import io.holdfast.manifest.Digest;
+import io.holdfast.store.StoreKeys;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,11 +76,11 @@ public final class ServeCommand implements Callable<Integer> {
     long maxCachedBlob;
 
     @Option(names = "--disk-cache-dir", defaultValue = "${env:HOLDFAST_DISK_CACHE_DIR}",
-            description = "S3 stores: keep large blobs in this directory (emptied at start) and send them zero-copy (env HOLDFAST_DISK_CACHE_DIR; default: stream them).")
+            description = "S3 stores: keep large blobs in this directory (emptied at start) and send them zero-copy (env HOLDFAST_DISK_CACHE_DIR; default: a private temporary directory, removed at exit; --disk-cache-bytes 0 streams them instead).")
     Path diskCacheDir;
 
     @Option(names = "--disk-cache-bytes", converter = Units.Size.class, defaultValue = "${env:HOLDFAST_DISK_CACHE_BYTES:-1g}",
-            description = "Bound of the disk cache (env HOLDFAST_DISK_CACHE_BYTES; default ${DEFAULT-VALUE}).")
+            description = "Bound of the disk cache; 0 turns it off, so blobs over --max-cached-blob are fetched from S3 on every request (env HOLDFAST_DISK_CACHE_BYTES; default ${DEFAULT-VALUE}).")
     long diskCacheBytes;
 
     @Option(names = "--entry-cache-control", defaultValue = "${env:HOLDFAST_ENTRY_CACHE_CONTROL:-no-cache}",
@@ -138,13 +143,32 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OriginConfig config = config();
+        config(); // flags checked before the store is opened
         BlobStore blobs = store.open(false);
+        Path privateDiskCache = null;
+        if (diskCacheDir == null && diskCacheBytes > 0
+                && blobs.localPath(StoreKeys.blob(new Digest("0".repeat(64)))).isEmpty()) {
+            // A remote store without a disk cache would fetch every blob over --max-cached-blob from the store on
+            // every request (a tenth of the filesystem origin's bandwidth): default to a directory of our own.
+            try {
+                privateDiskCache = Files.createTempDirectory("holdfast-disk-cache-");
+            } catch (IOException e) {
+                blobs.close();
+                throw new HoldfastException(ErrorKind.USAGE, "cannot create a disk cache directory in "
+                        + System.getProperty("java.io.tmpdir") + " (set --disk-cache-dir, or --disk-cache-bytes 0): " + e.getMessage(), e);
+            }
+            diskCacheDir = privateDiskCache;
+        }
+        OriginConfig config = config();
+        Path removeAtExit = privateDiskCache;
         OriginServer server;
         try {
             server = OriginServer.start(config, blobs, Clock.systemUTC());
         } catch (RuntimeException e) {
             blobs.close();
+            if (removeAtExit != null) {
+                deleteTree(removeAtExit);
+            }
             throw new HoldfastException(ErrorKind.USAGE, "cannot listen on " + bind + ":" + port + " / "
                     + config.adminBind() + ":" + adminPort + ": " + rootMessage(e), e);
         }
@@ -153,6 +177,9 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 server.drain(drainTimeout);
                 blobs.close();
+                if (removeAtExit != null) {
+                    deleteTree(removeAtExit);
+                }
             } finally {
                 stopped.countDown();
             }
@@ -207,6 +234,20 @@ public final class ServeCommand implements Callable<Integer> {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new HoldfastException(ErrorKind.USAGE, e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort at exit: a temporary directory
+                }
+            });
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort at exit
         }
     }
 

@@ -79,6 +79,37 @@ public final class BlobReader {
         return b.duplicate();
     }
 
+    /**
+     * The local file of a large blob that is already verified (a filesystem store's file whose size, modification
+     * time and inode are those verified before, or a disk-cache file), or null when finding it needs more than a
+     * {@code stat}: reading, hashing or downloading (then {@link #open} does it on a worker thread). Lets an I/O
+     * thread send a large file without handing the request to another thread.
+     */
+    public Path verifiedFile(Representation rep) {
+        if (cacheable(rep)) {
+            return null;
+        }
+        Optional<Path> local = store.localPath(rep.blobKey);
+        if (local.isEmpty()) {
+            return disk == null ? null : disk.present(rep);
+        }
+        Path file = local.get();
+        String verified = verifiedFiles.getIfPresent(file);
+        if (verified == null) {
+            return null;
+        }
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            return verified.equals(version(attrs)) ? file : null;
+        } catch (IOException e) {
+            return null; // open() finds out what is wrong
+        }
+    }
+
+    private static String version(BasicFileAttributes attrs) {
+        return attrs.size() + "/" + attrs.lastModifiedTime().toMillis() + "/" + attrs.fileKey();
+    }
+
     /** True when the representation is small enough to be served from memory once loaded. */
     public boolean cacheable(Representation rep) {
         return rep.size <= maxCachedBlobBytes;
@@ -200,7 +231,7 @@ public final class BlobReader {
             throw new BlobUnavailableException(BlobUnavailableException.Reason.STORE_FAILED, rep.digest,
                     "cannot read " + rep.blobKey + ": " + e, e);
         }
-        String version = attrs.size() + "/" + attrs.lastModifiedTime().toMillis() + "/" + attrs.fileKey();
+        String version = version(attrs);
         if (version.equals(verifiedFiles.getIfPresent(file))) {
             return file;
         }

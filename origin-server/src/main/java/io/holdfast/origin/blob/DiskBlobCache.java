@@ -58,6 +58,11 @@ public final class DiskBlobCache {
                 .build();
     }
 
+    /** The verified local file of a blob if it is already here, else null; never downloads. */
+    Path present(Representation rep) {
+        return files.getIfPresent(rep.digest);
+    }
+
     /** The verified local file of a blob, downloading it first if needed (blocking). */
     Path file(Representation rep, BiConsumer<Representation, byte[]> check) {
         Path p = files.get(rep.digest, d -> download(rep, check));

@@ -6,12 +6,17 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Sends the body. Inline documents and cached blobs go straight from their direct buffers on the I/O thread (no
- * copy, no thread hand-off): the common case. Anything that needs I/O (a cache miss, a large file, a remote
- * stream) is handed to a worker thread ({@link StoreBodyHandler}). HEAD never touches the blob.
+ * copy, no thread hand-off): the common case. So do large files already verified (zero-copy, see
+ * {@link FileRangeSender}). Anything that needs more I/O (a cache miss, a file not verified yet, a remote stream)
+ * is handed to a worker thread ({@link StoreBodyHandler}). HEAD never touches the blob.
  */
 public final class BodyHandler implements HttpHandler {
     private final BlobReader blobs;
@@ -39,7 +44,9 @@ public final class BodyHandler implements HttpHandler {
         } else {
             body = blobs.cached(rep);
             if (body == null) {
-                exchange.dispatch(fromStore);
+                if (!sentVerifiedFile(exchange, r, rep, ranged)) {
+                    exchange.dispatch(fromStore);
+                }
                 return;
             }
             r.source = "memory";
@@ -48,5 +55,27 @@ public final class BodyHandler implements HttpHandler {
             body.limit((int) r.rangeLast + 1).position((int) r.rangeFirst);
         }
         exchange.getResponseSender().send(body);
+    }
+
+    /**
+     * A large blob whose file is already verified is sent from here, zero-copy, like nginx's sendfile: handing it
+     * to a worker thread first cost two thread switches per response and a third of the bandwidth of 5 MiB files.
+     */
+    private boolean sentVerifiedFile(HttpServerExchange exchange, OriginRequest r, Representation rep, boolean ranged) {
+        Path file = blobs.verifiedFile(rep);
+        if (file == null) {
+            return false;
+        }
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (IOException e) {
+            return false; // the worker path finds out what is wrong and answers for it
+        }
+        r.source = "file";
+        long first = ranged ? r.rangeFirst : 0;
+        long length = ranged ? r.rangeLast - r.rangeFirst + 1 : rep.size;
+        FileRangeSender.send(exchange, ch, first, length);
+        return true;
     }
 }

@@ -9,8 +9,6 @@ import io.holdfast.store.BlobStore;
 import io.holdfast.store.ByteRange;
 import io.holdfast.store.ObjectStream;
 import io.holdfast.store.StoreException;
-import io.undertow.io.IoCallback;
-import io.undertow.io.Sender;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
@@ -69,23 +67,7 @@ public final class StoreBodyHandler implements HttpHandler {
         }
     }
 
-    private static void sendFile(HttpServerExchange exchange, FileChannel ch, long first, long length) throws IOException {
-        if (first == 0 && length == ch.size()) {
-            exchange.getResponseSender().transferFrom(ch, new IoCallback() {
-                @Override
-                public void onComplete(HttpServerExchange ex, Sender sender) {
-                    IoUtils.safeClose(ch);
-                    IoCallback.END_EXCHANGE.onComplete(ex, sender);
-                }
-
-                @Override
-                public void onException(HttpServerExchange ex, Sender sender, IOException e) {
-                    IoUtils.safeClose(ch);
-                    IoCallback.END_EXCHANGE.onException(ex, sender, e);
-                }
-            });
-            return;
-        }
+    private static void sendFile(HttpServerExchange exchange, FileChannel ch, long first, long length) {
         FileRangeSender.send(exchange, ch, first, length);
     }
 
