@@ -1,5 +1,6 @@
 package io.holdfast.store;
 
+import io.holdfast.manifest.Digest;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Optional;
@@ -58,6 +59,11 @@ public interface BlobStore extends AutoCloseable {
      */
     default Optional<Path> localPath(String key) {
         return Optional.empty();
+    }
+
+    /** Whether blobs are files on this machine ({@link #localPath} answers for them), as in the filesystem store. */
+    default boolean blobsAreLocalFiles() {
+        return localPath(StoreKeys.blob(new Digest("0".repeat(64)))).isPresent();
     }
 
     /** A description for messages and logs, never containing credentials. */

@@ -6,8 +6,6 @@ import io.holdfast.manifest.ChannelName;
 import io.holdfast.origin.OriginConfig;
 import io.holdfast.origin.OriginServer;
 import io.holdfast.store.BlobStore;
-import io.holdfast.manifest.Digest;
-import io.holdfast.store.StoreKeys;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -147,7 +145,7 @@ public final class ServeCommand implements Callable<Integer> {
         BlobStore blobs = store.open(false);
         Path privateDiskCache = null;
         if (diskCacheDir == null && diskCacheBytes > 0
-                && blobs.localPath(StoreKeys.blob(new Digest("0".repeat(64)))).isEmpty()) {
+                && !blobs.blobsAreLocalFiles()) {
             // A remote store without a disk cache would fetch every blob over --max-cached-blob from the store on
             // every request (a tenth of the filesystem origin's bandwidth): default to a directory of our own.
             try {

@@ -1,6 +1,5 @@
 package io.holdfast.origin;
 
-import io.holdfast.manifest.Digest;
 import io.holdfast.origin.admin.AdminHandler;
 import io.holdfast.origin.blob.BlobReader;
 import io.holdfast.origin.blob.DiskBlobCache;
@@ -25,7 +24,6 @@ import io.holdfast.origin.observe.OriginMetrics;
 import io.holdfast.origin.report.AccessReporter;
 import io.holdfast.store.BlobStore;
 import io.holdfast.store.ReadOnlyStore;
-import io.holdfast.store.StoreKeys;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -103,7 +101,7 @@ public final class OriginServer implements AutoCloseable {
                 indexThread, clock, config.refreshInterval(), config.missLookupInterval(), metrics);
 
         DiskBlobCache disk = null;
-        boolean localFiles = store.localPath(StoreKeys.blob(new Digest("0".repeat(64)))).isPresent();
+        boolean localFiles = store.blobsAreLocalFiles();
         if (config.diskCacheDir().isPresent() && !localFiles) {
             disk = new DiskBlobCache(config.diskCacheDir().get(), config.diskCacheBytes(), store);
         }
