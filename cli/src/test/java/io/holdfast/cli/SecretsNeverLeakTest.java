@@ -2,6 +2,7 @@ package io.holdfast.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +14,6 @@ import io.holdfast.testing.S3TestServer;
 import io.holdfast.testing.Trees;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -21,7 +21,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -190,20 +187,13 @@ class SecretsNeverLeakTest {
         pb.redirectError(tmp.resolve("serve-stderr.txt").toFile());
         Process process = pb.start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
-            while (line != null && !line.startsWith("serving ")) {
-                line = out.readLine();
-            }
-            assertTrue(line != null, Files.readString(tmp.resolve("serve-stderr.txt")));
-            Matcher url = Pattern.compile("url=(\\S+)").matcher(line);
-            Matcher admin = Pattern.compile("admin=(\\S+)").matcher(line);
-            assertTrue(url.find() && admin.find(), line);
+            ChildCommand.Serving serving = ChildCommand.awaitServing(process, tmp.resolve("serve-stderr.txt"));
+            BufferedReader out = serving.stdout();
+            assertNotNull(serving.admin(), serving.line());
             HttpClient http = HttpClient.newHttpClient();
-            StringBuilder seen = new StringBuilder(line).append('\n');
-            for (URI u : List.of(URI.create(url.group(1)).resolve("/"), URI.create(url.group(1)).resolve("/nope"),
-                    URI.create(admin.group(1)).resolve("/metrics"), URI.create(admin.group(1)).resolve("/readyz"),
-                    URI.create(admin.group(1)).resolve("/healthz"))) {
+            StringBuilder seen = new StringBuilder(serving.line()).append('\n');
+            for (URI u : List.of(serving.url().resolve("/"), serving.url().resolve("/nope"), serving.admin().resolve("/metrics"),
+                    serving.admin().resolve("/readyz"), serving.admin().resolve("/healthz"))) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(u).build(), HttpResponse.BodyHandlers.ofString());
                 seen.append(r.headers().map()).append('\n').append(r.body()).append('\n');
             }
@@ -226,12 +216,8 @@ class SecretsNeverLeakTest {
         }
     }
 
-    private ProcessBuilder holdfast(String... args) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", cp, "-D" + LoggingSetup.PRODUCTION + "=true", "io.holdfast.cli.Main"));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command);
+    private static ProcessBuilder holdfast(String... args) {
+        return ChildCommand.of(List.of("-D" + LoggingSetup.PRODUCTION + "=true"), args);
     }
 
     private Captured finish(ProcessBuilder pb, int seconds) throws Exception {

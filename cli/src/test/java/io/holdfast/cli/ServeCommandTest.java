@@ -13,8 +13,6 @@ import io.holdfast.manifest.ReleaseManifest;
 import io.holdfast.store.Payload;
 import io.holdfast.store.StoreKeys;
 import io.holdfast.store.fs.FileSystemStore;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -30,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,9 +49,8 @@ class ServeCommandTest {
             store.compareAndSwap(StoreKeys.channel(ChannelName.of("live")),
                     Documents.encode(Channel.first(ChannelName.of("live"), m.id(), Instant.EPOCH)), Optional.empty());
         }
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", cp, "-D" + LoggingSetup.PRODUCTION + "=true", "io.holdfast.cli.Main", "serve", "--bind", "127.0.0.1", "--admin-port", "0");
+        ProcessBuilder pb = ChildCommand.of(List.of("-D" + LoggingSetup.PRODUCTION + "=true"),
+                "serve", "--bind", "127.0.0.1", "--admin-port", "0");
         pb.environment().put("HOLDFAST_STORE", storeDir.toString());
         pb.environment().put("HOLDFAST_PORT", "0");
         pb.environment().put("HOLDFAST_CHANNEL", "live");
@@ -65,16 +60,9 @@ class ServeCommandTest {
         pb.redirectError(dir.resolve("stderr.txt").toFile());
         Process process = pb.start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
-            while (line != null && !line.startsWith("serving ")) {
-                line = out.readLine(); // a JVM may print notices first
-            }
-            assertTrue(line != null && line.startsWith("serving "), "first line: " + line + "\n" + stderr(dir));
-            Matcher url = Pattern.compile("url=(\\S+)").matcher(line);
-            assertTrue(url.find(), line);
-            assertTrue(line.contains(" channel=live release=7 "), line);
-            URI base = URI.create(url.group(1));
+            ChildCommand.Serving serving = ChildCommand.awaitServing(process, dir.resolve("stderr.txt"));
+            assertTrue(serving.line().contains(" channel=live release=7 "), serving.line());
+            URI base = serving.url();
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());

@@ -7,21 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.holdfast.config.StoreConfig;
 import io.holdfast.testing.S3TestServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,23 +52,14 @@ class ServeFromS3CommandTest {
         assertTrue(servedPath != null, "big.bin in the manifest");
 
         Path tmpdir = Files.createDirectories(tmp.resolve("java-tmp"));
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", cp, "-Djava.io.tmpdir=" + tmpdir, "io.holdfast.cli.Main", "serve", "--bind", "127.0.0.1",
-                "--port", "0", "--admin-port", "0", "--max-cached-blob", "1k", "--no-access-report"));
-        cmd.addAll(store);
-        ProcessBuilder pb = new ProcessBuilder(cmd);
+        List<String> args = new ArrayList<>(List.of("serve", "--bind", "127.0.0.1", "--port", "0", "--admin-port", "0",
+                "--max-cached-blob", "1k", "--no-access-report"));
+        args.addAll(store);
+        ProcessBuilder pb = ChildCommand.of(List.of("-Djava.io.tmpdir=" + tmpdir), args.toArray(String[]::new));
         pb.redirectError(tmp.resolve("stderr.txt").toFile());
         Process process = pb.start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
-            while (line != null && !line.startsWith("serving ")) {
-                line = out.readLine();
-            }
-            assertTrue(line != null, "no serving line: " + Files.readString(tmp.resolve("stderr.txt")));
-            Matcher url = Pattern.compile("url=(\\S+)").matcher(line);
-            assertTrue(url.find(), line);
+            URI base = ChildCommand.awaitServing(process, tmp.resolve("stderr.txt")).url();
             List<Path> dirs = list(tmpdir);
             assertEquals(1, dirs.size(), dirs.toString());
             Path cacheDir = dirs.get(0);
@@ -81,7 +67,7 @@ class ServeFromS3CommandTest {
 
             HttpClient http = HttpClient.newHttpClient();
             for (int i = 0; i < 2; i++) {
-                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url.group(1)).resolve("/" + servedPath)).build(),
+                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(base.resolve("/" + servedPath)).build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 assertEquals(200, r.statusCode());
                 assertArrayEquals(big, r.body());
