@@ -14,7 +14,6 @@ import io.holdfast.store.StoreKeys;
 import io.holdfast.store.fs.FileSystemStore;
 import io.holdfast.testing.HostileContent;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,15 +46,7 @@ class GcHostileContentTest {
         List<TestRelease> good = List.of(TestRelease.of("good-1", "shared", "one-a", "one-b"),
                 TestRelease.of("good-2", "shared", "two-a", "two-b"));
         good.forEach(f::commit);
-        HostileContent.Written hostile = HostileContent.write(f.store, (key, bytes) -> {
-            try {
-                Path file = root.resolve(key);
-                Files.createDirectories(file.getParent());
-                Files.write(file, bytes);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        HostileContent.Written hostile = HostileContent.write(f.store, HostileContent.filesUnder(root));
         List<Digest> orphans = List.of(f.orphan("orphan-1"), f.orphan("orphan-2"));
         return new Setup(f, hostile, orphans, good);
     }

@@ -10,7 +10,11 @@ import io.holdfast.manifest.Variant;
 import io.holdfast.store.BlobStore;
 import io.holdfast.store.Payload;
 import io.holdfast.store.StoreKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,6 +71,19 @@ public final class HostileContent {
      * Writes it all. {@code raw} stores bytes under a key bypassing every check (a file write, a plain S3 PUT): it
      * is how garbage keys and corrupted blobs get there.
      */
+    /** A raw writer for a filesystem store at {@code root}: bytes go to the key's file, past every check. */
+    public static BiConsumer<String, byte[]> filesUnder(Path root) {
+        return (key, bytes) -> {
+            try {
+                Path file = root.resolve(key);
+                Files.createDirectories(file.getParent());
+                Files.write(file, bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+    }
+
     public static Written write(BlobStore store, BiConsumer<String, byte[]> raw) {
         Map<String, byte[]> docs = new LinkedHashMap<>();
         Map<String, Set<Digest>> named = new LinkedHashMap<>();

@@ -11,7 +11,6 @@ import io.holdfast.store.fs.FileSystemStore;
 import io.holdfast.testing.HostileContent;
 import io.holdfast.testing.Trees;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -42,15 +41,7 @@ class HostileStoreCommandsTest {
         Path site = Trees.write(tmp.resolve("site"), Trees.smallSite());
         assertEquals(0, run("publish", site.toString(), "--release", "good", "--store", store, "--channel", "production").code());
         try (FileSystemStore fs = new FileSystemStore(root, false)) {
-            hostile = HostileContent.write(fs, (key, bytes) -> {
-                try {
-                    Path file = root.resolve(key);
-                    Files.createDirectories(file.getParent());
-                    Files.write(file, bytes);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            hostile = HostileContent.write(fs, HostileContent.filesUnder(root));
         }
     }
 

@@ -22,9 +22,7 @@ import io.holdfast.store.s3.S3Store;
 import io.holdfast.testing.HostileContent;
 import io.holdfast.testing.S3TestServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,15 +61,7 @@ class HostileStoreContentTest {
             Path root = dir.resolve("store");
             FileSystemStore fs = new FileSystemStore(root, true);
             store = kind.equals("filesystem") ? fs : new RemoteStore(fs);
-            raw = (key, bytes) -> {
-                try {
-                    Path file = root.resolve(key);
-                    Files.createDirectories(file.getParent());
-                    Files.write(file, bytes);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            };
+            raw = HostileContent.filesUnder(root);
         }
         SampleSite site = new SampleSite(new TestPublisher(store));
         HostileContent.Written hostile = HostileContent.write(store, raw);

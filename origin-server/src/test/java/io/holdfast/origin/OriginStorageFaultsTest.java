@@ -54,10 +54,7 @@ class OriginStorageFaultsTest {
     void anOutageServesTheCacheAnswers503AndKeepsEveryRelease() throws Exception {
         S3TestServer s3 = S3TestServer.shared();
         String bucket = s3.createBucket();
-        SampleSite site;
-        try (S3Store direct = S3Store.open(s3.settings(s3.config(bucket, "store/")), true)) {
-            site = new SampleSite(new TestPublisher(direct));
-        }
+        SampleSite site = publishedDirectly(s3, bucket);
         try (FaultyS3Proxy proxy = FaultyS3Proxy.start(s3.endpoint());
              S3Store viaProxy = proxy.open(proxy.config(s3, bucket, "store/"), Duration.ofMillis(1500));
              OriginServer server = OriginServer.start(OriginConfig.builder().bind("127.0.0.1").port(0).adminPort(0)
@@ -124,10 +121,7 @@ class OriginStorageFaultsTest {
     void aFlakyStoreNeverTurnsAKnownAssetInto404OrWrongBytes() throws Exception {
         S3TestServer s3 = S3TestServer.shared();
         String bucket = s3.createBucket();
-        SampleSite site;
-        try (S3Store direct = S3Store.open(s3.settings(s3.config(bucket, "store/")), true)) {
-            site = new SampleSite(new TestPublisher(direct));
-        }
+        SampleSite site = publishedDirectly(s3, bucket);
         long seed = Seeds.seed("OriginStorageFaultsTest.flaky");
         int rounds = Seeds.iterations(4);
         try (FaultyS3Proxy proxy = FaultyS3Proxy.start(s3.endpoint()).delay(Duration.ofMillis(1800));
@@ -180,5 +174,12 @@ class OriginStorageFaultsTest {
     /** The bytes a fingerprinted path serves: shared paths belong to the oldest release, with the same bytes. */
     private static byte[] ownerBytes(SampleSite site, Asset a) {
         return site.r1.manifest().assets().contains(a) ? site.r1.bytes(a, null) : site.r2.bytes(a, null);
+    }
+
+    /** The sample site published straight to the server, before any fault is injected. */
+    private static SampleSite publishedDirectly(S3TestServer s3, String bucket) {
+        try (S3Store direct = S3Store.open(s3.settings(s3.config(bucket, "store/")), true)) {
+            return new SampleSite(new TestPublisher(direct));
+        }
     }
 }
