@@ -91,8 +91,11 @@ public final class ScratchSpace implements AutoCloseable {
             return size;
         }
 
-        /** After {@link #close()}: the staged bytes. */
+        /** After {@link #close()}: the staged bytes. Memory kept counts at its real size, not the size expected. */
         public StagedBlob staged() {
+            if (memory != null) {
+                inMemory.addAndGet(size - reserved);
+            }
             return new StagedBlob(Digest.ofBytes(sha.digest()), size, memory != null ? memory.toByteArray() : null, file);
         }
 

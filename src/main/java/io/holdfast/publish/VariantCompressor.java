@@ -32,6 +32,9 @@ public final class VariantCompressor {
 
     /** Files up to this size are compressed from one read into memory. */
     static final long IN_MEMORY_BYTES = 16L << 20;
+    private static final int MIN_WINDOW_BITS = 10;
+    private static final int MAX_WINDOW_BITS = 24;
+    private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, 0};
 
     private final int brotliQuality;
     private final int gzipLevel;
@@ -131,13 +134,24 @@ public final class VariantCompressor {
     }
 
     private ScratchSpace.StagedBlob encode(Payload source, ScratchSpace scratch, String encoding) throws IOException {
-        ScratchSpace.Sink sink = scratch.sink(source.size());
-        java.security.MessageDigest sha = source.file() != null ? FileHasher.sha256() : null;
-        try (InputStream raw = source.open(); OutputStream enc = encoder(encoding, sink)) {
-            InputStream in = sha != null ? new java.security.DigestInputStream(raw, sha) : raw;
-            in.transferTo(enc);
+        if (source.bytes() != null) {
+            // One call into each encoder for the whole content: no stream plumbing, and no buffers per file.
+            byte[] encoded = BR.equals(encoding) ? brotli(source.bytes()) : gzip(source.bytes());
+            if (encoded.length >= source.size()) {
+                return null;
+            }
+            ScratchSpace.Sink sink = scratch.sink(encoded.length);
+            try (sink) {
+                sink.write(encoded);
+            }
+            return sink.staged();
         }
-        if (sha != null && !io.holdfast.manifest.Digest.ofBytes(sha.digest()).equals(source.sha256())) {
+        ScratchSpace.Sink sink = scratch.sink(source.size());
+        java.security.MessageDigest sha = FileHasher.sha256();
+        try (InputStream raw = source.open(); OutputStream enc = encoder(encoding, sink, source.size())) {
+            new java.security.DigestInputStream(raw, sha).transferTo(enc);
+        }
+        if (!io.holdfast.manifest.Digest.ofBytes(sha.digest()).equals(source.sha256())) {
             sink.discard();
             throw changed(source);
         }
@@ -148,10 +162,54 @@ public final class VariantCompressor {
         return sink.staged();
     }
 
-    private OutputStream encoder(String encoding, OutputStream sink) throws IOException {
+    private byte[] brotli(byte[] content) throws IOException {
+        return Encoder.compress(content, brotliParameters(content.length));
+    }
+
+    /**
+     * The window fits the content, as the brotli command line chooses it: a larger one compresses no better and
+     * makes the encoder allocate (and the kernel zero) megabytes for every small file.
+     */
+    private Encoder.Parameters brotliParameters(long size) {
+        int lgwin = MIN_WINDOW_BITS;
+        while (lgwin < MAX_WINDOW_BITS && (1L << lgwin) - 16 < size) {
+            lgwin++;
+        }
+        return new Encoder.Parameters().setQuality(brotliQuality).setMode(Encoder.Mode.GENERIC).setWindow(lgwin);
+    }
+
+    /** Byte for byte what {@link GZIPOutputStream} writes: its header (no mtime, no name), deflate, CRC-32 and length. */
+    private byte[] gzip(byte[] content) {
+        Deflater deflater = new Deflater(gzipLevel, true);
+        try {
+            deflater.setInput(content);
+            deflater.finish();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(content.length / 2 + 64);
+            out.write(GZIP_HEADER, 0, GZIP_HEADER.length);
+            byte[] buf = new byte[Math.min(Math.max(content.length / 2, 4096), 1 << 16)];
+            while (!deflater.finished()) {
+                out.write(buf, 0, deflater.deflate(buf));
+            }
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(content);
+            writeIntLe(out, (int) crc.getValue());
+            writeIntLe(out, content.length);
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    private static void writeIntLe(java.io.ByteArrayOutputStream out, int v) {
+        out.write(v);
+        out.write(v >>> 8);
+        out.write(v >>> 16);
+        out.write(v >>> 24);
+    }
+
+    private OutputStream encoder(String encoding, OutputStream sink, long size) throws IOException {
         if (BR.equals(encoding)) {
-            Encoder.Parameters p = new Encoder.Parameters().setQuality(brotliQuality).setMode(Encoder.Mode.GENERIC);
-            return new BrotliOutputStream(sink, p, 1 << 16);
+            return new BrotliOutputStream(sink, brotliParameters(size), 1 << 16);
         }
         // mtime 0 and no file name in the header (the JDK writes neither), so equal input gives equal bytes.
         return new GZIPOutputStream(sink, 1 << 16) {
