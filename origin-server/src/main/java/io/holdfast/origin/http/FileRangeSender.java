@@ -23,6 +23,7 @@ final class FileRangeSender implements ChannelListener<StreamSinkChannel> {
     private long position;
     private long remaining;
     private boolean headersSent;
+    private boolean finished;
 
     private FileRangeSender(HttpServerExchange exchange, FileChannel file, long first, long length) {
         this.exchange = exchange;
@@ -38,7 +39,16 @@ final class FileRangeSender implements ChannelListener<StreamSinkChannel> {
             next.proceed();
         });
         StreamSinkChannel out = exchange.getResponseChannel();
-        out.getWriteSetter().set(new FileRangeSender(exchange, file, first, length));
+        FileRangeSender sender = new FileRangeSender(exchange, file, first, length);
+        if (exchange.isInIoThread()) {
+            // Most answers fit the socket's buffer at once: writing now, before asking to be told of writability,
+            // saves two epoll_ctl calls per response.
+            sender.handleEvent(out);
+            if (sender.finished) {
+                return;
+            }
+        }
+        out.getWriteSetter().set(sender);
         out.resumeWrites();
     }
 
@@ -59,10 +69,12 @@ final class FileRangeSender implements ChannelListener<StreamSinkChannel> {
                 position += n;
                 remaining -= n;
             }
+            finished = true;
             out.suspendWrites();
             out.getWriteSetter().set(null);
             exchange.endExchange();
         } catch (IOException e) {
+            finished = true;
             IoUtils.safeClose(file);
             IoUtils.safeClose(exchange.getConnection());
         }
