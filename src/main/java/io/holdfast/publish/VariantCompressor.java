@@ -4,12 +4,18 @@ import com.aayushatharva.brotli4j.Brotli4jLoader;
 import com.aayushatharva.brotli4j.encoder.BrotliOutputStream;
 import com.aayushatharva.brotli4j.encoder.Encoder;
 import io.holdfast.fingerprint.ContentTypes;
+import io.holdfast.manifest.Digest;
 import io.holdfast.store.Payload;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
@@ -121,8 +127,8 @@ public final class VariantCompressor {
         if (source.bytes() != null || source.size() > IN_MEMORY_BYTES) {
             return source;
         }
-        byte[] bytes = java.nio.file.Files.readAllBytes(source.file());
-        if (bytes.length != source.size() || !io.holdfast.manifest.Digest.of(bytes).equals(source.sha256())) {
+        byte[] bytes = Files.readAllBytes(source.file());
+        if (bytes.length != source.size() || !Digest.of(bytes).equals(source.sha256())) {
             throw changed(source);
         }
         return new Payload(null, bytes, bytes.length, source.sha256());
@@ -147,11 +153,11 @@ public final class VariantCompressor {
             return sink.staged();
         }
         ScratchSpace.Sink sink = scratch.sink(source.size());
-        java.security.MessageDigest sha = FileHasher.sha256();
+        MessageDigest sha = FileHasher.sha256();
         try (InputStream raw = source.open(); OutputStream enc = encoder(encoding, sink, source.size())) {
-            new java.security.DigestInputStream(raw, sha).transferTo(enc);
+            new DigestInputStream(raw, sha).transferTo(enc);
         }
-        if (!io.holdfast.manifest.Digest.ofBytes(sha.digest()).equals(source.sha256())) {
+        if (!Digest.ofBytes(sha.digest()).equals(source.sha256())) {
             sink.discard();
             throw changed(source);
         }
@@ -184,13 +190,13 @@ public final class VariantCompressor {
         try {
             deflater.setInput(content);
             deflater.finish();
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(content.length / 2 + 64);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(content.length / 2 + 64);
             out.write(GZIP_HEADER, 0, GZIP_HEADER.length);
             byte[] buf = new byte[Math.min(Math.max(content.length / 2, 4096), 1 << 16)];
             while (!deflater.finished()) {
                 out.write(buf, 0, deflater.deflate(buf));
             }
-            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            CRC32 crc = new CRC32();
             crc.update(content);
             writeIntLe(out, (int) crc.getValue());
             writeIntLe(out, content.length);
@@ -200,7 +206,7 @@ public final class VariantCompressor {
         }
     }
 
-    private static void writeIntLe(java.io.ByteArrayOutputStream out, int v) {
+    private static void writeIntLe(ByteArrayOutputStream out, int v) {
         out.write(v);
         out.write(v >>> 8);
         out.write(v >>> 16);
