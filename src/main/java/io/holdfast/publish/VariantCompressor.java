@@ -174,7 +174,7 @@ public final class VariantCompressor {
 
     /**
      * The window fits the content, as the brotli command line chooses it: a larger one compresses no better and
-     * makes the encoder allocate (and the kernel zero) megabytes for every small file.
+     * only makes the encoder take more memory per file.
      */
     private Encoder.Parameters brotliParameters(long size) {
         int lgwin = MIN_WINDOW_BITS;
