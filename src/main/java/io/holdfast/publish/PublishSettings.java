@@ -57,7 +57,15 @@ public record PublishSettings(EntryPoints entryPoints, String prefix, int brotli
 
     public static PublishSettings defaults() {
         return new PublishSettings(EntryPoints.defaults(), "", DEFAULT_BROTLI_QUALITY, DEFAULT_GZIP_LEVEL, 1024,
-                Runtime.getRuntime().availableProcessors(), 16, DEFAULT_LEASE_TTL, 3, 1 << 20, 256L << 20, 5);
+                Runtime.getRuntime().availableProcessors(), 16, DEFAULT_LEASE_TTL, 3, 1 << 20, defaultScratchMemory(), 5);
+    }
+
+    /**
+     * A quarter of the heap, at most 512 MiB: variants beyond it wait for upload in scratch files, thousands of small
+     * files on a large cold publish; a fixed budget would overrun the heap of a small build machine.
+     */
+    static long defaultScratchMemory() {
+        return Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 4);
     }
 
     /** {@code "/assets"}, {@code "assets/"} and {@code "assets"} all mean {@code "assets/"}. */
