@@ -4,8 +4,8 @@ import io.holdfast.error.ErrorKind;
 import io.holdfast.error.HoldfastException;
 import io.holdfast.fingerprint.ContentTypes;
 import io.holdfast.fingerprint.FingerprintedFile;
-import io.holdfast.fingerprint.ReferenceCache;
 import io.holdfast.fingerprint.Fingerprinter;
+import io.holdfast.fingerprint.ReferenceCache;
 import io.holdfast.fingerprint.SourceAsset;
 import io.holdfast.manifest.Asset;
 import io.holdfast.manifest.Digest;
@@ -15,16 +15,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -63,18 +68,24 @@ final class ReleasePlanner {
      * it made; its results are exactly what {@link #plan} would compute (a variant is a function of the content).
      */
     private final class HeadStart {
-        final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        final Map<Digest, Map<String, ScratchSpace.StagedBlob>> compressed = new java.util.concurrent.ConcurrentHashMap<>();
-        final List<Future<?>> workers = java.util.Collections.synchronizedList(new ArrayList<>());
+        final AtomicBoolean stop = new AtomicBoolean();
+        final Map<Digest, Map<String, ScratchSpace.StagedBlob>> compressed = new ConcurrentHashMap<>();
+        final List<Future<?>> workers = Collections.synchronizedList(new ArrayList<>());
+        final Map<String, Path> fileOf;
         volatile Fingerprinter.Result first;
         Future<?> lead;
+
+        HeadStart(List<FileHasher.HashedFile> hashed) {
+            fileOf = new HashMap<>(hashed.size() * 2);
+            hashed.forEach(h -> fileOf.put(h.source().path(), h.source().file()));
+        }
 
         void begin(List<SourceAsset> inputs, Set<Digest> fresh) {
             lead = cpu.submit(() -> {
                 first = new Fingerprinter(settings.entryPoints(), settings.prefix(), Set.of(), references).fingerprint(inputs);
                 List<FingerprintedFile> todo = new ArrayList<>();
                 Set<Digest> seen = new HashSet<>();
-                Map<String, Digest> original = new java.util.HashMap<>(inputs.size() * 2);
+                Map<String, Digest> original = new HashMap<>(inputs.size() * 2);
                 inputs.forEach(i -> original.put(i.path(), i.digest()));
                 for (FingerprintedFile f : first.files()) {
                     if (fresh.contains(original.get(f.path())) && compressor.wants(ContentTypes.forPath(f.path()), f.size())
@@ -84,33 +95,34 @@ final class ReleasePlanner {
                 }
                 AtomicInteger next = new AtomicInteger();
                 for (int w = 1; w < Math.min(settings.threads(), todo.size()); w++) {
-                    workers.add(cpu.submit(() -> compressSome(todo, next, inputs)));
+                    workers.add(cpu.submit(() -> compressSome(todo, next)));
                 }
-                compressSome(todo, next, inputs);
+                compressSome(todo, next);
                 return null;
             });
         }
 
-        private Void compressSome(List<FingerprintedFile> todo, AtomicInteger next, List<SourceAsset> inputs) throws IOException {
+        private Void compressSome(List<FingerprintedFile> todo, AtomicInteger next) throws IOException {
             for (int i = next.getAndIncrement(); i < todo.size() && !stop.get(); i = next.getAndIncrement()) {
                 FingerprintedFile f = todo.get(i);
-                Payload identity = f.isRewritten() ? new Payload(null, f.rewritten(), f.rewritten().length, f.digest())
-                        : Payload.ofFile(fileOf.get(f.path()), f.size(), f.digest());
-                compressed.put(f.digest(), compressor.compress(identity, scratch));
+                compressed.put(f.digest(), compressor.compress(identity(f, fileOf.get(f.path())).payload(), scratch));
             }
             return null;
         }
 
-        final Map<String, java.nio.file.Path> fileOf = new java.util.HashMap<>();
+        /** Waits for the fingerprinting pass and every compression worker. */
+        void await() throws InterruptedException, ExecutionException {
+            lead.get();
+            for (Future<?> w : List.copyOf(workers)) {
+                w.get();
+            }
+        }
 
         /** Stops it; false if any part of it failed (plan then does all the work itself, and meets the failure). */
         boolean finish() {
             stop.set(true);
             try {
-                lead.get();
-                for (Future<?> w : List.copyOf(workers)) {
-                    w.get();
-                }
+                await();
                 return first != null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -125,18 +137,21 @@ final class ReleasePlanner {
 
     /** Begins {@link HeadStart}; call at most once, before {@link #plan}. */
     void begin(List<FileHasher.HashedFile> hashed, Set<Digest> fresh) {
-        HeadStart h = new HeadStart();
-        hashed.forEach(x -> h.fileOf.put(x.source().path(), x.source().file()));
+        HeadStart h = new HeadStart(hashed);
         h.begin(inputs(hashed), fresh);
         headStart = h;
     }
 
     /** Waits until the head start has done all it set out to do (tests). */
     void awaitBegun() throws Exception {
-        headStart.lead.get();
-        for (Future<?> w : List.copyOf(headStart.workers)) {
-            w.get();
-        }
+        headStart.await();
+    }
+
+    /** Where a fingerprinted file's bytes come from: its rewritten bytes, or else the source file as it is. */
+    private static BlobUploader.Source identity(FingerprintedFile f, Path file) {
+        return f.isRewritten()
+                ? () -> new Payload(null, f.rewritten(), f.rewritten().length, f.digest())
+                : () -> Payload.ofFile(file, f.size(), f.digest());
     }
 
     private static List<SourceAsset> inputs(List<FileHasher.HashedFile> hashed) {
@@ -148,7 +163,7 @@ final class ReleasePlanner {
     }
 
     ReleasePlan plan(List<FileHasher.HashedFile> hashed, PriorReleases prior) {
-        Map<String, FileHasher.HashedFile> byPath = new java.util.HashMap<>(hashed.size() * 2);
+        Map<String, FileHasher.HashedFile> byPath = new HashMap<>(hashed.size() * 2);
         for (FileHasher.HashedFile h : hashed) {
             byPath.put(h.source().path(), h);
         }
@@ -163,14 +178,12 @@ final class ReleasePlanner {
         List<Pending> toCompress = new ArrayList<>();
         Set<Digest> compressing = new HashSet<>();
         List<Asset> assets = new ArrayList<>(fp.files().size());
-        Map<String, Map<String, Variant>> variantsOf = new java.util.HashMap<>(hashed.size() * 2);
+        Map<String, Map<String, Variant>> variantsOf = new HashMap<>(hashed.size() * 2);
         long bytes = 0;
         for (FingerprintedFile f : fp.files()) {
             FileHasher.HashedFile h = byPath.get(f.path());
             String type = ContentTypes.forPath(f.path());
-            BlobUploader.Source identity = f.isRewritten()
-                    ? () -> new Payload(null, f.rewritten(), f.rewritten().length, f.digest())
-                    : () -> Payload.ofFile(h.source().file(), h.size(), h.digest());
+            BlobUploader.Source identity = identity(f, h.source().file());
             blobs.putIfAbsent(f.digest(), new BlobUploader.Blob(f.digest(), f.size(), false, identity));
             bytes += f.size();
             if (!compressor.wants(type, f.size())) {
@@ -233,7 +246,7 @@ final class ReleasePlanner {
     }
 
     private Map<Digest, Map<String, ScratchSpace.StagedBlob>> compressAll(List<Pending> pending) {
-        Map<Digest, Map<String, ScratchSpace.StagedBlob>> out = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Digest, Map<String, ScratchSpace.StagedBlob>> out = new ConcurrentHashMap<>();
         if (pending.isEmpty()) {
             return out;
         }

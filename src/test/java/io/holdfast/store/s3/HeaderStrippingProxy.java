@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An HTTP proxy on loopback that drops some request headers before forwarding: it turns a real S3 server into
- * one that ignores conditional writes, as some S3-compatible servers do.
+ * one that ignores conditional writes, as some S3-compatible servers do. It also records how each request was
+ * signed, to check what goes over the wire.
  */
 final class HeaderStrippingProxy implements AutoCloseable {
     private static final Set<String> NOT_FORWARDED = Set.of("host", "content-length", "connection", "expect",
@@ -25,6 +27,7 @@ final class HeaderStrippingProxy implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final URI upstream;
     private final Set<String> dropped;
+    private final List<String> seen = new CopyOnWriteArrayList<>();
 
     HeaderStrippingProxy(URI upstream, Set<String> droppedLowercase) throws IOException {
         this.upstream = upstream;
@@ -34,6 +37,11 @@ final class HeaderStrippingProxy implements AutoCloseable {
         server.start();
     }
 
+    /** Each request so far, as "METHOD path x-amz-content-sha256=… content-encoding=…". */
+    List<String> seen() {
+        return List.copyOf(seen);
+    }
+
     URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
@@ -41,6 +49,9 @@ final class HeaderStrippingProxy implements AutoCloseable {
     private void forward(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
+                    + " x-amz-content-sha256=" + exchange.getRequestHeaders().getFirst("x-amz-content-sha256")
+                    + " content-encoding=" + exchange.getRequestHeaders().getFirst("content-encoding"));
             HttpRequest.Builder request = HttpRequest.newBuilder(upstream.resolve(exchange.getRequestURI().getRawPath()
                             + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery())))
                     .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()

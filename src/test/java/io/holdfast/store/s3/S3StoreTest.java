@@ -88,6 +88,30 @@ class S3StoreTest {
         }
     }
 
+    /**
+     * Over plain http the SDK signs upload bodies; Holdfast has it sign each body whole (its SHA-256 in
+     * x-amz-content-sha256), as rclone does, not chunk by chunk with aws-chunked framing, which cost more CPU.
+     */
+    @Test
+    void uploadsOverHttpSignTheWholeBodyNotChunkByChunk() throws Exception {
+        try (S3TestServer lax = S3TestServer.startTransientWithoutSignatureChecks();
+             HeaderStrippingProxy proxy = new HeaderStrippingProxy(lax.endpoint(), Set.of())) {
+            String bucket = lax.createBucket();
+            StoreConfig config = new StoreConfig("s3://" + bucket + "/p", Optional.of(proxy.endpoint().toString()),
+                    Optional.of("us-east-1"), true, Optional.of("a"), Optional.of("b"));
+            byte[] body = new byte[300 * 1024]; // several of the SDK's 128 KiB signing chunks
+            new Random(3).nextBytes(body);
+            try (S3Store store = S3Store.open(StoreFactory.s3Settings(config), true)) {
+                assertEquals(PutOutcome.CREATED, store.putIfAbsent("blobs/whole", Payload.ofBytes(body)));
+                assertArrayEquals(body, store.read("blobs/whole").orElseThrow().content());
+            }
+            String put = proxy.seen().stream().filter(r -> r.startsWith("PUT ") && r.contains("blobs/whole"))
+                    .findFirst().orElseThrow();
+            assertTrue(put.contains("x-amz-content-sha256=" + Digest.of(body).hex()), put);
+            assertFalse(put.contains("aws-chunked"), put);
+        }
+    }
+
     @Test
     void storesUnderDifferentPrefixesOfOneBucketAreSeparate() {
         String bucket = server.createBucket();

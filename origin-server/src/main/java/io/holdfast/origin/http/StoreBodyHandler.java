@@ -60,15 +60,11 @@ public final class StoreBodyHandler implements HttpHandler {
         } else if (body instanceof Body.LocalFile f) {
             r.source = "file";
             FileChannel ch = FileChannel.open(f.file(), StandardOpenOption.READ);
-            sendFile(exchange, ch, first, length);
+            FileRangeSender.send(exchange, ch, first, length);
         } else {
             r.source = "stream";
             stream(exchange, r, rep, first, length);
         }
-    }
-
-    private static void sendFile(HttpServerExchange exchange, FileChannel ch, long first, long length) {
-        FileRangeSender.send(exchange, ch, first, length);
     }
 
     private void stream(HttpServerExchange exchange, OriginRequest r, Representation rep, long first, long length) {
