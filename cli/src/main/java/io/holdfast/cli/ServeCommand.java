@@ -69,8 +69,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Memory cache of hot blobs (direct memory: keep it below -XX:MaxDirectMemorySize), e.g. 256m; 0 disables it (env HOLDFAST_CACHE_BYTES; default ${DEFAULT-VALUE}).")
     long cacheBytes;
 
-    @Option(names = "--max-cached-blob", converter = Units.Size.class, defaultValue = "${env:HOLDFAST_MAX_CACHED_BLOB:-1m}",
-            description = "Larger blobs are streamed (zero-copy from files), not cached in memory (env HOLDFAST_MAX_CACHED_BLOB; default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-cached-blob", converter = Units.Size.class, defaultValue = "${env:HOLDFAST_MAX_CACHED_BLOB:-64k}",
+            description = "Larger blobs are sent zero-copy from files (filesystem store, disk cache) or streamed, not cached in memory; with --disk-cache-bytes 0 on S3, raise it to 1m (env HOLDFAST_MAX_CACHED_BLOB; default ${DEFAULT-VALUE}).")
     long maxCachedBlob;
 
     @Option(names = "--disk-cache-dir", defaultValue = "${env:HOLDFAST_DISK_CACHE_DIR}",
@@ -80,6 +80,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--disk-cache-bytes", converter = Units.Size.class, defaultValue = "${env:HOLDFAST_DISK_CACHE_BYTES:-1g}",
             description = "Bound of the disk cache; 0 turns it off, so blobs over --max-cached-blob are fetched from S3 on every request (env HOLDFAST_DISK_CACHE_BYTES; default ${DEFAULT-VALUE}).")
     long diskCacheBytes;
+
+    @Option(names = "--max-open-files", defaultValue = "${env:HOLDFAST_MAX_OPEN_FILES:-1000}",
+            description = "Verified blob files kept open between responses, so a file costs one sendfile and no open or close (env HOLDFAST_MAX_OPEN_FILES; default ${DEFAULT-VALUE}; 0 opens each per response).")
+    int maxOpenFiles;
 
     @Option(names = "--entry-cache-control", defaultValue = "${env:HOLDFAST_ENTRY_CACHE_CONTROL:-no-cache}",
             description = "Cache-Control of entry points such as /index.html (env HOLDFAST_ENTRY_CACHE_CONTROL; default ${DEFAULT-VALUE}).")
@@ -211,7 +215,7 @@ public final class ServeCommand implements Callable<Integer> {
         OriginConfig.Builder b = OriginConfig.builder().bind(bind).port(port).adminPort(adminPort)
                 .channel(ChannelName.of(channel)).corsOrigins(origins).cacheBytes(cacheBytes)
                 .maxCachedBlobBytes(maxCachedBlob).diskCacheDir(Optional.ofNullable(diskCacheDir))
-                .diskCacheBytes(diskCacheBytes).entryCacheControl(entryCacheControl)
+                .diskCacheBytes(diskCacheBytes).maxOpenFiles(maxOpenFiles).entryCacheControl(entryCacheControl)
                 .notFoundCacheControl(notFoundCacheControl).accessLog(!noAccessLog).accessReport(!noAccessReport)
                 .accessReportInterval(accessReportInterval).refreshInterval(refreshInterval)
                 .missLookupInterval(missLookupInterval).drainTimeout(drainTimeout)

@@ -18,9 +18,10 @@ import java.util.Optional;
  * @param channel              the channel whose current release serves the entry points at {@code /}
  * @param corsOrigins          origins allowed to read assets cross-origin; {@code *} for any; empty for no CORS headers
  * @param cacheBytes           memory cache of hot blobs, in bytes (0 disables it)
- * @param maxCachedBlobBytes   blobs larger than this are streamed (zero-copy from local files), never cached whole
+ * @param maxCachedBlobBytes   blobs larger than this are sent zero-copy from local files (or streamed), never cached whole
  * @param diskCacheDir         optional directory caching large blobs of remote stores (S3) as local files
  * @param diskCacheBytes       bound of that disk cache
+ * @param maxOpenFiles         verified blob files kept open between responses (0: opened per response)
  * @param entryCacheControl    Cache-Control of entry points (revalidated so a promote is seen at once)
  * @param notFoundCacheControl Cache-Control of 404 answers (a CDN must not keep them long)
  * @param accessLog            one line per request on the {@code holdfast.access} logger
@@ -39,7 +40,7 @@ import java.util.Optional;
  */
 public record OriginConfig(String bind, int port, String adminBind, int adminPort, ChannelName channel,
                            List<String> corsOrigins, long cacheBytes, long maxCachedBlobBytes,
-                           Optional<Path> diskCacheDir, long diskCacheBytes,
+                           Optional<Path> diskCacheDir, long diskCacheBytes, int maxOpenFiles,
                            String entryCacheControl, String notFoundCacheControl, boolean accessLog,
                            boolean accessReport, Duration accessReportInterval, String originId,
                            Duration refreshInterval, Duration missLookupInterval, Duration missWaitTimeout,
@@ -62,6 +63,9 @@ public record OriginConfig(String bind, int port, String adminBind, int adminPor
         }
         if (cacheBytes < 0 || maxCachedBlobBytes < 0 || maxCachedBlobBytes > Integer.MAX_VALUE - 64 || diskCacheBytes < 0) {
             throw new IllegalArgumentException("cache sizes must be positive (a cached blob at most 2 GiB)");
+        }
+        if (maxOpenFiles < 0) {
+            throw new IllegalArgumentException("open files must not be negative");
         }
         if (!ids(originId)) {
             throw new IllegalArgumentException("origin id '" + originId + "': use 1-64 letters, digits, '.', '_' or '-'");
@@ -102,9 +106,10 @@ public record OriginConfig(String bind, int port, String adminBind, int adminPor
         private ChannelName channel = ChannelName.of("production");
         private List<String> corsOrigins = List.of("*");
         private long cacheBytes = 128L << 20;
-        private long maxCachedBlobBytes = 1L << 20;
+        private long maxCachedBlobBytes = 64L << 10;
         private Optional<Path> diskCacheDir = Optional.empty();
         private long diskCacheBytes = 1L << 30;
+        private int maxOpenFiles = 1000;
         private String entryCacheControl = "no-cache";
         private String notFoundCacheControl = "no-store";
         private boolean accessLog = true;
@@ -131,6 +136,7 @@ public record OriginConfig(String bind, int port, String adminBind, int adminPor
         public Builder maxCachedBlobBytes(long v) { maxCachedBlobBytes = v; return this; }
         public Builder diskCacheDir(Optional<Path> v) { diskCacheDir = v; return this; }
         public Builder diskCacheBytes(long v) { diskCacheBytes = v; return this; }
+        public Builder maxOpenFiles(int v) { maxOpenFiles = v; return this; }
         public Builder entryCacheControl(String v) { entryCacheControl = v; return this; }
         public Builder notFoundCacheControl(String v) { notFoundCacheControl = v; return this; }
         public Builder accessLog(boolean v) { accessLog = v; return this; }
@@ -149,7 +155,7 @@ public record OriginConfig(String bind, int port, String adminBind, int adminPor
 
         public OriginConfig build() {
             return new OriginConfig(bind, port, adminBind == null ? bind : adminBind, adminPort, channel, corsOrigins,
-                    cacheBytes, maxCachedBlobBytes, diskCacheDir, diskCacheBytes, entryCacheControl,
+                    cacheBytes, maxCachedBlobBytes, diskCacheDir, diskCacheBytes, maxOpenFiles, entryCacheControl,
                     notFoundCacheControl, accessLog, accessReport, accessReportInterval, originId, refreshInterval,
                     missLookupInterval, missWaitTimeout, drainTimeout, ioThreads, workerThreads, requestParseTimeout,
                     idleTimeout, maxHeaderSize);

@@ -3,6 +3,7 @@ package io.holdfast.origin;
 import io.holdfast.origin.admin.AdminHandler;
 import io.holdfast.origin.blob.BlobReader;
 import io.holdfast.origin.blob.DiskBlobCache;
+import io.holdfast.origin.blob.OpenFiles;
 import io.holdfast.origin.http.BodyHandler;
 import io.holdfast.origin.http.ConditionalHandler;
 import io.holdfast.origin.http.CorsHandler;
@@ -64,6 +65,10 @@ public final class OriginServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OriginServer.class);
     /** Longest request path accepted (longer: 400). */
     public static final int MAX_PATH_LENGTH = 2048;
+    /** How soon a blob file changed or replaced behind the store's back is verified again (nginx: 60 s). */
+    private static final Duration OPEN_FILE_RECHECK = Duration.ofSeconds(1);
+    /** How long a blob file stays open without a request. */
+    private static final Duration OPEN_FILE_IDLE = Duration.ofSeconds(60);
     private final OriginConfig config;
     private final PrometheusMeterRegistry registry;
     private final OriginMetrics metrics;
@@ -105,7 +110,9 @@ public final class OriginServer implements AutoCloseable {
         if (config.diskCacheDir().isPresent() && !localFiles) {
             disk = new DiskBlobCache(config.diskCacheDir().get(), config.diskCacheBytes(), store);
         }
-        BlobReader blobs = new BlobReader(store, config.cacheBytes(), config.maxCachedBlobBytes(), disk, metrics);
+        OpenFiles openFiles = new OpenFiles(config.maxOpenFiles(), config.ioThreads(), OPEN_FILE_RECHECK, OPEN_FILE_IDLE, clock);
+        BlobReader blobs = new BlobReader(store, config.cacheBytes(), config.maxCachedBlobBytes(), openFiles, disk,
+                metrics);
 
         CorsPolicy cors = new CorsPolicy(config.corsOrigins());
         HttpHandler body = new BodyHandler(blobs, new StoreBodyHandler(blobs, store));

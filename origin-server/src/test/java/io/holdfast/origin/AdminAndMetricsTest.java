@@ -64,6 +64,13 @@ class AdminAndMetricsTest {
             assertTrue(Metrics.value(s, "holdfast_origin_response_bytes_total{kind=\"asset\"}") >= 3 * site.r1.asset("css/app.css").size());
             assertEquals(2, Metrics.value(s, "holdfast_origin_index_releases"));
             assertTrue(s.contains("jvm_memory_used_bytes"));
+
+            // A blob over --max-cached-blob is sent from its file, which stays open for the next request.
+            assertEquals(0, Metrics.value(s, "holdfast_origin_open_files"), s);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(200, http.get(site.r1.url("img/photo.png")).statusCode());
+            }
+            assertEquals(1, Metrics.value(new String(admin.get("/metrics").body()), "holdfast_origin_open_files"));
         } finally {
             access.detachAppender(lines);
         }

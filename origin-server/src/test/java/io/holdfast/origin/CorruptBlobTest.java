@@ -12,13 +12,21 @@ import io.holdfast.store.StoreKeys;
 import io.holdfast.store.fs.FileSystemStore;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import io.holdfast.store.s3.S3Store;
+import io.holdfast.testing.MutableClock;
 import io.holdfast.testing.S3TestServer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -86,6 +94,34 @@ class CorruptBlobTest {
             assertTrue(Metrics.value(scrape, "holdfast_origin_blob_corrupt_total") >= 3, scrape);
             // Every other asset is still served.
             assertEquals(200, http.get("/" + site.r2.asset("js/app.js").servedPath()).statusCode());
+        }
+    }
+
+    /**
+     * A large file is verified once and then kept open; a change made to it in place afterwards (same inode) is
+     * noticed at the next check of its version, a second later at most, and it is then verified again.
+     */
+    @Test
+    void aLargeFileChangedInPlaceAfterItWasVerifiedIsVerifiedAgainWithinASecond(@TempDir Path dir) throws Exception {
+        FileSystemStore fs = new FileSystemStore(dir.resolve("store"), true);
+        SampleSite site = new SampleSite(new TestPublisher(fs));
+        Asset photo = site.r2.asset("img/photo.png");
+        Path file = fs.file(StoreKeys.blob(photo.digest()));
+        byte[] good = Files.readAllBytes(file);
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        OriginConfig config = OriginConfig.builder().bind("127.0.0.1").port(0).adminPort(0).accessReport(false)
+                .maxCachedBlobBytes(SampleSite.MAX_CACHED).build();
+        try (OriginServer server = OriginServer.start(config, fs, clock)) {
+            Http http = new Http(server.url());
+            assertArrayEquals(good, http.get("/" + photo.servedPath()).body());
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(new byte[] {(byte) (good[good.length / 2] ^ 0x55)}), good.length / 2);
+            }
+            Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2030-01-01T00:00:00Z")));
+            clock.advance(Duration.ofSeconds(1));
+            HttpResponse<byte[]> r = http.get("/" + photo.servedPath());
+            assertEquals(502, r.statusCode());
+            assertEquals(1, Metrics.value(server.registry().scrape(), "holdfast_origin_blob_corrupt_total"));
         }
     }
 

@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * <li>Small blobs (up to {@code maxCachedBlobBytes}) live in a memory cache bounded by bytes, as direct buffers that
  * are written to sockets without copies. A blob is verified once, when it enters the cache.</li>
  * <li>Larger blobs of a store with local files are sent zero-copy from the file, verified once per file version
- * (size, modification time, inode).</li>
- * <li>Larger blobs of a remote store come from the optional disk cache (verified when written), or are streamed
- * (see {@link VerifyingCopy}).</li>
+ * (size, modification time, inode) and then kept open ({@link OpenFiles}).</li>
+ * <li>Larger blobs of a remote store come from the optional disk cache (verified when written, kept open likewise),
+ * or are streamed (see {@link VerifyingCopy}).</li>
  * </ul>
  * A blob that fails verification is remembered for a short time so a flood of requests for it does not become a
  * flood of store reads.
@@ -47,26 +47,29 @@ public final class BlobReader {
     private final Cache<Digest, ByteBuffer> memory;
     /** Keyed by digest and size: a manifest that lies about a blob's size must not make it unservable to others. */
     private final Cache<String, BlobUnavailableException> recentlyCorrupt;
-    private final Cache<Path, String> verifiedFiles;
+    private final OpenFiles openFiles;
     private final DiskBlobCache disk;
     private final OriginMetrics metrics;
 
     /**
+     * @param openFiles where the verified files of larger blobs are kept open
      * @param disk optional cache of large remote blobs on local disk (null: stream them)
      */
-    public BlobReader(BlobStore store, long cacheBytes, long maxCachedBlobBytes, DiskBlobCache disk, OriginMetrics metrics) {
+    public BlobReader(BlobStore store, long cacheBytes, long maxCachedBlobBytes, OpenFiles openFiles, DiskBlobCache disk,
+                      OriginMetrics metrics) {
         this.store = store;
         this.maxCachedBlobBytes = cacheBytes == 0 ? -1 : maxCachedBlobBytes;
         // Eviction runs on the loading (worker) thread, so the bound holds at once rather than after a background task.
         this.memory = Caffeine.newBuilder().executor(Runnable::run).maximumWeight(Math.max(1, cacheBytes))
                 .weigher((Digest d, ByteBuffer b) -> b.capacity() + ENTRY_OVERHEAD).build();
         this.recentlyCorrupt = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(10)).maximumSize(10_000).build();
-        this.verifiedFiles = Caffeine.newBuilder().maximumSize(100_000).build();
+        this.openFiles = openFiles;
         this.disk = disk;
         this.metrics = metrics;
         metrics.gauge("holdfast.origin.cache.bytes", "Bytes held by the memory cache of blobs",
                 () -> memory.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L));
         metrics.gauge("holdfast.origin.cache.entries", "Blobs held by the memory cache", memory::estimatedSize);
+        metrics.gauge("holdfast.origin.open.files", "Verified blob files held open", openFiles::size);
     }
 
     /** The cached bytes of a representation, or null; never does I/O, so I/O threads may call it. */
@@ -80,34 +83,18 @@ public final class BlobReader {
     }
 
     /**
-     * The local file of a large blob that is already verified (a filesystem store's file whose size, modification
-     * time and inode are those verified before, or a disk-cache file), or null when finding it needs more than a
-     * {@code stat}: reading, hashing or downloading (then {@link #open} does it on a worker thread). Lets an I/O
-     * thread send a large file without handing the request to another thread.
+     * The open file of a larger blob that is already verified and held open (a filesystem store's file, or a
+     * disk-cache file), or null when getting it needs more than a {@code stat}: opening, hashing or downloading (then
+     * {@link #open} does it on a worker thread). Lets an I/O thread send a file without handing the request to
+     * another thread. The caller closes the lease.
      */
-    public Path verifiedFile(Representation rep) {
+    public OpenFiles.Lease verifiedFile(Representation rep) {
         if (cacheable(rep)) {
             return null;
         }
         Optional<Path> local = store.localPath(rep.blobKey);
-        if (local.isEmpty()) {
-            return disk == null ? null : disk.present(rep);
-        }
-        Path file = local.get();
-        String verified = verifiedFiles.getIfPresent(file);
-        if (verified == null) {
-            return null;
-        }
-        try {
-            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-            return verified.equals(version(attrs)) ? file : null;
-        } catch (IOException e) {
-            return null; // open() finds out what is wrong
-        }
-    }
-
-    private static String version(BasicFileAttributes attrs) {
-        return attrs.size() + "/" + attrs.lastModifiedTime().toMillis() + "/" + attrs.fileKey();
+        Path file = local.isPresent() ? local.get() : disk == null ? null : disk.present(rep);
+        return file == null ? null : openFiles.lease(file);
     }
 
     /** True when the representation is small enough to be served from memory once loaded. */
@@ -138,7 +125,7 @@ public final class BlobReader {
                 return new Body.LocalFile(verifiedFile(rep, local.get()));
             }
             if (disk != null) {
-                return new Body.LocalFile(disk.file(rep, this::check));
+                return new Body.LocalFile(diskCacheFile(rep));
             }
             return new Body.Remote(rep.blobKey);
         } catch (BlobUnavailableException e) {
@@ -210,8 +197,7 @@ public final class BlobReader {
         } catch (NoSuchFileException e) {
             throw missing(rep);
         } catch (IOException e) {
-            throw new BlobUnavailableException(BlobUnavailableException.Reason.STORE_FAILED, rep.digest,
-                    "cannot read " + rep.blobKey + ": " + e, e);
+            throw unreadable(rep, e);
         }
         if (buf.hasRemaining()) {
             throw corrupt(rep, "only " + buf.position() + " of " + rep.size + " bytes");
@@ -221,40 +207,68 @@ public final class BlobReader {
         return buf.asReadOnlyBuffer();
     }
 
-    private Path verifiedFile(Representation rep, Path file) {
+    /** The open file of a filesystem store's blob, verified (hashed) unless it is held open at the same version. */
+    private OpenFiles.Lease verifiedFile(Representation rep, Path file) {
+        OpenFiles.Lease held = openFiles.lease(file);
+        if (held != null) {
+            return held;
+        }
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             throw missing(rep);
         } catch (IOException e) {
-            throw new BlobUnavailableException(BlobUnavailableException.Reason.STORE_FAILED, rep.digest,
-                    "cannot read " + rep.blobKey + ": " + e, e);
-        }
-        String version = version(attrs);
-        if (version.equals(verifiedFiles.getIfPresent(file))) {
-            return file;
+            throw unreadable(rep, e);
         }
         if (attrs.size() != rep.size) {
             throw corrupt(rep, "size " + attrs.size() + " instead of " + rep.size);
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            MessageDigest sha = sha();
-            ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
-            while (ch.read(chunk) >= 0) {
-                chunk.flip();
-                sha.update(chunk);
-                chunk.clear();
-            }
-            check(rep, sha.digest());
+        try {
+            return openFiles.open(file, OpenFiles.versionOf(attrs), ch -> {
+                MessageDigest sha = sha();
+                ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(1 << 20, Math.max(1, rep.size)));
+                while (ch.read(chunk) >= 0) {
+                    chunk.flip();
+                    sha.update(chunk);
+                    chunk.clear();
+                }
+                check(rep, sha.digest());
+            });
         } catch (NoSuchFileException e) {
             throw missing(rep);
         } catch (IOException e) {
-            throw new BlobUnavailableException(BlobUnavailableException.Reason.STORE_FAILED, rep.digest,
-                    "cannot read " + rep.blobKey + ": " + e, e);
+            throw unreadable(rep, e);
         }
-        verifiedFiles.put(file, version);
-        return file;
+    }
+
+    /** The open file of a disk-cache blob (verified when it was downloaded), downloading it first if needed. */
+    private OpenFiles.Lease diskCacheFile(Representation rep) {
+        for (int attempt = 0; ; attempt++) {
+            Path file = disk.file(rep, this::check);
+            OpenFiles.Lease held = openFiles.lease(file);
+            if (held != null) {
+                return held;
+            }
+            String version = OpenFiles.versionOf(file);
+            try {
+                if (version != null) {
+                    return openFiles.open(file, version, ch -> { }); // verified when it was downloaded
+                }
+            } catch (NoSuchFileException e) {
+                // evicted between the lookup and the open: the next lookup downloads it again
+            } catch (IOException e) {
+                throw unreadable(rep, e);
+            }
+            if (attempt > 0) {
+                throw unreadable(rep, new NoSuchFileException(file.toString(), null, "left the disk cache twice"));
+            }
+        }
+    }
+
+    private static BlobUnavailableException unreadable(Representation rep, IOException e) {
+        return new BlobUnavailableException(BlobUnavailableException.Reason.STORE_FAILED, rep.digest,
+                "cannot read " + rep.blobKey + ": " + e, e);
     }
 
     private static String corruptKey(Representation rep) {

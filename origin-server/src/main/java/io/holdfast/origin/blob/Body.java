@@ -1,7 +1,6 @@
 package io.holdfast.origin.blob;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 
 /** Where a response body comes from once its blob has been located (and, where possible, verified). */
 public sealed interface Body {
@@ -9,8 +8,8 @@ public sealed interface Body {
     record Memory(ByteBuffer bytes) implements Body {
     }
 
-    /** A verified local file, sent zero-copy. */
-    record LocalFile(Path file) implements Body {
+    /** A verified local file, open, sent zero-copy; the response closes the lease when done. */
+    record LocalFile(OpenFiles.Lease file) implements Body {
     }
 
     /** Bytes streamed from a remote store, not held whole: verified while streamed when the whole blob is sent. */

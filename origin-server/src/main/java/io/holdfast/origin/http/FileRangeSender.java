@@ -1,5 +1,6 @@
 package io.holdfast.origin.http;
 
+import io.holdfast.origin.blob.OpenFiles;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,31 +16,38 @@ import org.xnio.channels.StreamSinkChannel;
  *
  * <p>The headers are flushed before the first byte of the file: while they are pending, Undertow fills the rest of its
  * header buffer from the file's current position without regard to the count, which made an answer carry up to
- * 16 KiB more than its Content-Length and desynchronised kept-alive connections.
+ * 16 KiB more than its Content-Length and desynchronised kept-alive connections. (Sending them in one write with the
+ * range's first 16 KiB, read into a buffer, saves a packet but cost more than it saved: 0.91x of nginx's 100 KiB
+ * requests/s against 1.02x, medians of 6, in docs/BENCHMARKS.md.)
  */
 final class FileRangeSender implements ChannelListener<StreamSinkChannel> {
     private final HttpServerExchange exchange;
+    private final OpenFiles.Lease lease;
     private final FileChannel file;
     private long position;
     private long remaining;
     private boolean headersSent;
     private boolean finished;
 
-    private FileRangeSender(HttpServerExchange exchange, FileChannel file, long first, long length) {
+    private FileRangeSender(HttpServerExchange exchange, OpenFiles.Lease lease, long first, long length) {
         this.exchange = exchange;
-        this.file = file;
+        this.lease = lease;
+        this.file = lease.channel();
         this.position = first;
         this.remaining = length;
     }
 
-    /** Starts sending; the exchange ends when the last byte is written (or the connection is closed on error). */
-    static void send(HttpServerExchange exchange, FileChannel file, long first, long length) {
+    /**
+     * Starts sending; the exchange ends when the last byte is written (or the connection is closed on error). The
+     * lease is closed when the exchange completes.
+     */
+    static void send(HttpServerExchange exchange, OpenFiles.Lease lease, long first, long length) {
         exchange.addExchangeCompleteListener((ex, next) -> {
-            IoUtils.safeClose(file);
+            lease.close();
             next.proceed();
         });
         StreamSinkChannel out = exchange.getResponseChannel();
-        FileRangeSender sender = new FileRangeSender(exchange, file, first, length);
+        FileRangeSender sender = new FileRangeSender(exchange, lease, first, length);
         if (exchange.isInIoThread()) {
             // Most answers fit the socket's buffer at once: writing now, before asking to be told of writability,
             // saves two epoll_ctl calls per response.
@@ -75,7 +83,7 @@ final class FileRangeSender implements ChannelListener<StreamSinkChannel> {
             exchange.endExchange();
         } catch (IOException e) {
             finished = true;
-            IoUtils.safeClose(file);
+            lease.close();
             IoUtils.safeClose(exchange.getConnection());
         }
     }

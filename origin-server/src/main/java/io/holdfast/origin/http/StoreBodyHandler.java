@@ -14,8 +14,6 @@ import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +57,7 @@ public final class StoreBodyHandler implements HttpHandler {
             exchange.getResponseSender().send(b);
         } else if (body instanceof Body.LocalFile f) {
             r.source = "file";
-            FileChannel ch = FileChannel.open(f.file(), StandardOpenOption.READ);
-            FileRangeSender.send(exchange, ch, first, length);
+            FileRangeSender.send(exchange, f.file(), first, length);
         } else {
             r.source = "stream";
             stream(exchange, r, rep, first, length);
