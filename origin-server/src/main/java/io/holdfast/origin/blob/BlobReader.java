@@ -94,7 +94,12 @@ public final class BlobReader {
         }
         Optional<Path> local = store.localPath(rep.blobKey);
         Path file = local.isPresent() ? local.get() : disk == null ? null : disk.present(rep);
-        return file == null ? null : openFiles.lease(file);
+        OpenFiles.Lease held = file == null ? null : openFiles.lease(file);
+        if (held != null && held.size() != rep.size) {
+            held.close(); // a manifest that gives the blob another size: open() answers 502
+            return null;
+        }
+        return held;
     }
 
     /** True when the representation is small enough to be served from memory once loaded. */
@@ -211,7 +216,7 @@ public final class BlobReader {
     private OpenFiles.Lease verifiedFile(Representation rep, Path file) {
         OpenFiles.Lease held = openFiles.lease(file);
         if (held != null) {
-            return held;
+            return ofSize(rep, held);
         }
         BasicFileAttributes attrs;
         try {
@@ -225,7 +230,7 @@ public final class BlobReader {
             throw corrupt(rep, "size " + attrs.size() + " instead of " + rep.size);
         }
         try {
-            return openFiles.open(file, OpenFiles.versionOf(attrs), ch -> {
+            return openFiles.open(file, attrs, ch -> {
                 MessageDigest sha = sha();
                 ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(1 << 20, Math.max(1, rep.size)));
                 while (ch.read(chunk) >= 0) {
@@ -248,13 +253,11 @@ public final class BlobReader {
             Path file = disk.file(rep, this::check);
             OpenFiles.Lease held = openFiles.lease(file);
             if (held != null) {
-                return held;
+                return ofSize(rep, held);
             }
-            String version = OpenFiles.versionOf(file);
             try {
-                if (version != null) {
-                    return openFiles.open(file, version, ch -> { }); // verified when it was downloaded
-                }
+                BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+                return ofSize(rep, openFiles.open(file, attrs, ch -> { })); // verified when it was downloaded
             } catch (NoSuchFileException e) {
                 // evicted between the lookup and the open: the next lookup downloads it again
             } catch (IOException e) {
@@ -264,6 +267,15 @@ public final class BlobReader {
                 throw unreadable(rep, new NoSuchFileException(file.toString(), null, "left the disk cache twice"));
             }
         }
+    }
+
+    /** The lease, if its file has the representation's size (a sendfile past the end would wait forever). */
+    private static OpenFiles.Lease ofSize(Representation rep, OpenFiles.Lease lease) {
+        if (lease.size() != rep.size) {
+            lease.close();
+            throw corrupt(rep, "size " + lease.size() + " instead of " + rep.size);
+        }
+        return lease;
     }
 
     private static BlobUnavailableException unreadable(Representation rep, IOException e) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,16 @@ class OpenFilesTest {
         }
         assertTrue(ch.isOpen(), "the cache still holds it");
         assertEquals(1, files.size());
+    }
+
+    @Test
+    void aLeaseTellsTheSizeTheFileWasVerifiedAt() throws IOException {
+        OpenFiles files = new OpenFiles(10, 2, RECHECK, Duration.ofMinutes(1), clock);
+        Path f = write("a", "alpha");
+        hold(files, f);
+        try (OpenFiles.Lease l = files.lease(f)) {
+            assertEquals(5, l.size());
+        }
     }
 
     @Test
@@ -65,7 +76,7 @@ class OpenFilesTest {
     void aFileLeftTheCacheStaysOpenUntilItsLastResponseEnds() throws IOException {
         OpenFiles files = new OpenFiles(0, 2, RECHECK, Duration.ofMinutes(1), clock);
         Path f = write("a", "alpha");
-        OpenFiles.Lease lease = files.open(f, OpenFiles.versionOf(f), c -> { });
+        OpenFiles.Lease lease = files.open(f, attrs(f), c -> { });
         FileChannel ch = lease.channel();
         assertNull(files.lease(f), "nothing is held when no file may be kept open");
         assertTrue(ch.isOpen(), "the response still sends from it");
@@ -104,7 +115,7 @@ class OpenFilesTest {
     void aFileChangedWhileItIsCheckedIsNotHeld() throws IOException {
         OpenFiles files = new OpenFiles(10, 2, RECHECK, Duration.ofMinutes(1), clock);
         Path f = write("a", "alpha");
-        String version = OpenFiles.versionOf(f);
+        BasicFileAttributes version = attrs(f);
         FileChannel[] checked = new FileChannel[1];
         IOException e = assertThrows(IOException.class, () -> files.open(f, version, c -> {
             checked[0] = c;
@@ -120,7 +131,7 @@ class OpenFilesTest {
         OpenFiles files = new OpenFiles(10, 2, RECHECK, Duration.ofMinutes(1), clock);
         Path f = write("a", "alpha");
         FileChannel[] checked = new FileChannel[1];
-        assertThrows(IllegalStateException.class, () -> files.open(f, OpenFiles.versionOf(f), c -> {
+        assertThrows(IllegalStateException.class, () -> files.open(f, attrs(f), c -> {
             checked[0] = c;
             throw new IllegalStateException("not the expected content");
         }));
@@ -130,9 +141,13 @@ class OpenFilesTest {
 
     /** Holds a file and returns the channel this thread sends from. */
     private static FileChannel hold(OpenFiles files, Path f) throws IOException {
-        try (OpenFiles.Lease l = files.open(f, OpenFiles.versionOf(f), c -> { })) {
+        try (OpenFiles.Lease l = files.open(f, attrs(f), c -> { })) {
             return l.channel();
         }
+    }
+
+    private static BasicFileAttributes attrs(Path f) throws IOException {
+        return Files.readAttributes(f, BasicFileAttributes.class);
     }
 
     private Path write(String name, String content) throws IOException {
