@@ -180,10 +180,13 @@ stop_all() {
   BENCH_PIDS=()
 }
 
+# A port no socket uses, below the kernel's range for outgoing connections (one of those took a port picked
+# from inside it between the check and the server's bind).
 free_port() {
-  local p
-  for p in $(shuf -i 20000-45000 -n 200); do
-    if ! ss -ltnH "sport = :$p" | grep -q .; then
+  local p low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  for p in $(shuf -i 10000-$((low - 1)) -n 200); do
+    if ! ss -tanH "sport = :$p" | grep -q .; then
       echo "$p"
       return 0
     fi
