@@ -48,6 +48,11 @@ public final class BlobReader {
     /** Keyed by digest and size: a manifest that lies about a blob's size must not make it unservable to others. */
     private final Cache<String, BlobUnavailableException> recentlyCorrupt;
     private final OpenFiles openFiles;
+    /**
+     * The version each file had when it was hashed and matched. Kept apart from the open files: a file that leaves
+     * them (more hot files than --max-open-files) is opened again, not hashed again.
+     */
+    private final Cache<Path, String> verifiedFiles;
     private final DiskBlobCache disk;
     private final OriginMetrics metrics;
 
@@ -64,6 +69,7 @@ public final class BlobReader {
                 .weigher((Digest d, ByteBuffer b) -> b.capacity() + ENTRY_OVERHEAD).build();
         this.recentlyCorrupt = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(10)).maximumSize(10_000).build();
         this.openFiles = openFiles;
+        this.verifiedFiles = Caffeine.newBuilder().maximumSize(100_000).build();
         this.disk = disk;
         this.metrics = metrics;
         metrics.gauge("holdfast.origin.cache.bytes", "Bytes held by the memory cache of blobs",
@@ -83,9 +89,9 @@ public final class BlobReader {
     }
 
     /**
-     * The open file of a larger blob that is already verified and held open (a filesystem store's file, or a
-     * disk-cache file), or null when getting it needs more than a {@code stat}: opening, hashing or downloading (then
-     * {@link #open} does it on a worker thread). Lets an I/O thread send a file without handing the request to
+     * The open file of a larger blob that is already verified (a filesystem store's file held open or hashed
+     * before at its current version, or a disk-cache file held open), or null when getting it needs hashing or
+     * downloading (then {@link #open} does it on a worker thread). Lets an I/O thread send a file without handing the request to
      * another thread. The caller closes the lease.
      */
     public OpenFiles.Lease verifiedFile(Representation rep) {
@@ -95,11 +101,27 @@ public final class BlobReader {
         Optional<Path> local = store.localPath(rep.blobKey);
         Path file = local.isPresent() ? local.get() : disk == null ? null : disk.present(rep);
         OpenFiles.Lease held = file == null ? null : openFiles.lease(file);
+        if (held == null && local.isPresent()) {
+            held = reopenVerified(file);
+        }
         if (held != null && held.size() != rep.size) {
             held.close(); // a manifest that gives the blob another size: open() answers 502
             return null;
         }
         return held;
+    }
+
+    /** Opens again a file hashed before at its current version (a stat and the opens, no reading), else null. */
+    private OpenFiles.Lease reopenVerified(Path file) {
+        try {
+            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            if (OpenFiles.versionOf(attrs).equals(verifiedFiles.getIfPresent(file))) {
+                return openFiles.open(file, attrs, ch -> { });
+            }
+        } catch (IOException e) {
+            // open() finds out what is wrong
+        }
+        return null;
     }
 
     /** True when the representation is small enough to be served from memory once loaded. */
@@ -212,7 +234,7 @@ public final class BlobReader {
         return buf.asReadOnlyBuffer();
     }
 
-    /** The open file of a filesystem store's blob, verified (hashed) unless it is held open at the same version. */
+    /** The open file of a filesystem store's blob, hashed unless this version of it was hashed before. */
     private OpenFiles.Lease verifiedFile(Representation rep, Path file) {
         OpenFiles.Lease held = openFiles.lease(file);
         if (held != null) {
@@ -229,8 +251,12 @@ public final class BlobReader {
         if (attrs.size() != rep.size) {
             throw corrupt(rep, "size " + attrs.size() + " instead of " + rep.size);
         }
+        String version = OpenFiles.versionOf(attrs);
         try {
-            return openFiles.open(file, attrs, ch -> {
+            if (version.equals(verifiedFiles.getIfPresent(file))) {
+                return openFiles.open(file, attrs, ch -> { });
+            }
+            OpenFiles.Lease lease = openFiles.open(file, attrs, ch -> {
                 MessageDigest sha = sha();
                 ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(1 << 20, Math.max(1, rep.size)));
                 while (ch.read(chunk) >= 0) {
@@ -240,6 +266,8 @@ public final class BlobReader {
                 }
                 check(rep, sha.digest());
             });
+            verifiedFiles.put(file, version);
+            return lease;
         } catch (NoSuchFileException e) {
             throw missing(rep);
         } catch (IOException e) {

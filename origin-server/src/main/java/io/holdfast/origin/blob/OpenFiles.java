@@ -42,7 +42,8 @@ public final class OpenFiles {
     }
 
     /**
-     * @param maxOpen         most files held open at once (0: every response opens and closes its file)
+     * @param maxOpen         most files held open at once (0: every response opens and closes its file, on a worker
+     *                        thread)
      * @param channelsPerFile how many times each file is opened: one per thread that sends files
      */
     public OpenFiles(int maxOpen, int channelsPerFile, Duration recheck, Duration idle, Clock clock) {
@@ -125,7 +126,8 @@ public final class OpenFiles {
         }
     }
 
-    private static String versionOf(BasicFileAttributes attrs) {
+    /** The version of a file: its size, modification time and inode. */
+    public static String versionOf(BasicFileAttributes attrs) {
         return attrs.size() + "/" + attrs.lastModifiedTime().toMillis() + "/" + attrs.fileKey();
     }
 

@@ -13,8 +13,12 @@ import io.holdfast.store.StoreKeys;
 import io.holdfast.store.fs.FileSystemStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Random;
@@ -51,5 +55,42 @@ class BlobReaderTest {
         assertNull(blobs.verifiedFile(liar));
         BlobUnavailableException e = assertThrows(BlobUnavailableException.class, () -> blobs.open(liar));
         assertEquals(BlobUnavailableException.Reason.CORRUPT, e.reason());
+    }
+
+    /**
+     * With more hot files than may be held open, a file is opened again for each response but hashed once per
+     * version: other bytes of the same size written behind the store's back, with the old modification time, are
+     * taken for the verified file (the one change a version cannot tell).
+     */
+    @Test
+    void aFileThatCannotBeHeldOpenIsHashedOncePerVersion() throws IOException {
+        FileSystemStore fs = new FileSystemStore(dir.resolve("store"), true);
+        byte[] bytes = new byte[200_000];
+        new Random(7).nextBytes(bytes);
+        Digest d = Digest.of(bytes);
+        Path file = fs.file(StoreKeys.blob(d));
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
+        OpenFiles openFiles = new OpenFiles(0, 2, Duration.ofSeconds(1), Duration.ofMinutes(1), Clock.systemUTC());
+        BlobReader blobs = new BlobReader(fs, 0, 0, openFiles, null, new OriginMetrics(new SimpleMeterRegistry()));
+        Representation rep = new Representation(null, d, bytes.length, null);
+
+        ((Body.LocalFile) blobs.open(rep)).file().close();
+        FileTime verifiedAt = Files.getLastModifiedTime(file);
+        byte[] other = bytes.clone();
+        other[0] ^= 1;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(other, 0, 1), 0);
+        }
+        Files.setLastModifiedTime(file, verifiedAt);
+        try (OpenFiles.Lease again = blobs.verifiedFile(rep)) {
+            assertNotNull(again, "opened again on the I/O thread, without a worker");
+        }
+        ((Body.LocalFile) blobs.open(rep)).file().close(); // not hashed again: no CORRUPT
+
+        Files.setLastModifiedTime(file, FileTime.fromMillis(verifiedAt.toMillis() + 1000));
+        assertNull(blobs.verifiedFile(rep), "a new version is hashed first");
+        assertEquals(BlobUnavailableException.Reason.CORRUPT,
+                assertThrows(BlobUnavailableException.class, () -> blobs.open(rep)).reason());
     }
 }
