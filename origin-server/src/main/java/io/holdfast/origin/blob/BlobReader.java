@@ -91,8 +91,8 @@ public final class BlobReader {
     /**
      * The open file of a larger blob that is already verified (a filesystem store's file held open or hashed
      * before at its current version, or a disk-cache file held open), or null when getting it needs hashing or
-     * downloading (then {@link #open} does it on a worker thread). Lets an I/O thread send a file without handing the request to
-     * another thread. The caller closes the lease.
+     * downloading (then {@link #open} does it on a worker thread). Lets an I/O thread send a file without handing
+     * the request to another thread. The caller closes the lease.
      */
     public OpenFiles.Lease verifiedFile(Representation rep) {
         if (cacheable(rep)) {

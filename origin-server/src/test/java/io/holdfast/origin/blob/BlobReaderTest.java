@@ -22,27 +22,39 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Larger blobs of the filesystem store: verified once, then lent from the open file to every response. */
 class BlobReaderTest {
-    @TempDir
-    Path dir;
+    private final byte[] bytes = new byte[200_000];
+    private Digest digest;
+    private FileSystemStore fs;
+    /** The blob's file in the store. */
+    private Path file;
+
+    @BeforeEach
+    void storeABlob(@TempDir Path dir) throws IOException {
+        new Random(7).nextBytes(bytes);
+        digest = Digest.of(bytes);
+        fs = new FileSystemStore(dir.resolve("store"), true);
+        file = fs.file(StoreKeys.blob(digest));
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
+    }
+
+    /** A reader without a memory cache, holding at most {@code maxOpen} files open. */
+    private BlobReader reader(int maxOpen) {
+        OpenFiles openFiles = new OpenFiles(maxOpen, 2, Duration.ofSeconds(1), Duration.ofMinutes(1), Clock.systemUTC());
+        return new BlobReader(fs, 0, 0, openFiles, null, new OriginMetrics(new SimpleMeterRegistry()));
+    }
 
     @Test
     void aVerifiedFileIsLentWithoutHashingAgainButNeverUnderAnotherSize() throws IOException {
-        FileSystemStore fs = new FileSystemStore(dir.resolve("store"), true);
-        byte[] bytes = new byte[200_000];
-        new Random(7).nextBytes(bytes);
-        Digest d = Digest.of(bytes);
-        Path file = fs.file(StoreKeys.blob(d));
-        Files.createDirectories(file.getParent());
-        Files.write(file, bytes);
-        OpenFiles openFiles = new OpenFiles(10, 2, Duration.ofSeconds(1), Duration.ofMinutes(1), Clock.systemUTC());
-        BlobReader blobs = new BlobReader(fs, 0, 0, openFiles, null, new OriginMetrics(new SimpleMeterRegistry()));
-        Representation honest = new Representation(null, d, bytes.length, null);
-        Representation liar = new Representation(null, d, bytes.length + 1, null);
+        BlobReader blobs = reader(10);
+        Representation honest = new Representation(null, digest, bytes.length, null);
+        Representation liar = new Representation(null, digest, bytes.length + 1, null);
 
         assertNull(blobs.verifiedFile(honest), "not verified yet: a worker thread hashes it first");
         Body body = blobs.open(honest);
@@ -64,16 +76,8 @@ class BlobReaderTest {
      */
     @Test
     void aFileThatCannotBeHeldOpenIsHashedOncePerVersion() throws IOException {
-        FileSystemStore fs = new FileSystemStore(dir.resolve("store"), true);
-        byte[] bytes = new byte[200_000];
-        new Random(7).nextBytes(bytes);
-        Digest d = Digest.of(bytes);
-        Path file = fs.file(StoreKeys.blob(d));
-        Files.createDirectories(file.getParent());
-        Files.write(file, bytes);
-        OpenFiles openFiles = new OpenFiles(0, 2, Duration.ofSeconds(1), Duration.ofMinutes(1), Clock.systemUTC());
-        BlobReader blobs = new BlobReader(fs, 0, 0, openFiles, null, new OriginMetrics(new SimpleMeterRegistry()));
-        Representation rep = new Representation(null, d, bytes.length, null);
+        BlobReader blobs = reader(0);
+        Representation rep = new Representation(null, digest, bytes.length, null);
 
         ((Body.LocalFile) blobs.open(rep)).file().close();
         FileTime verifiedAt = Files.getLastModifiedTime(file);
