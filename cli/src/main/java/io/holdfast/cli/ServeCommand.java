@@ -81,8 +81,8 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Bound of the disk cache; 0 turns it off, so blobs over --max-cached-blob are fetched from S3 on every request (env HOLDFAST_DISK_CACHE_BYTES; default ${DEFAULT-VALUE}).")
     long diskCacheBytes;
 
-    @Option(names = "--max-open-files", defaultValue = "${env:HOLDFAST_MAX_OPEN_FILES:-1000}",
-            description = "Verified blob files kept open between responses, so a file costs one sendfile and no open or close (env HOLDFAST_MAX_OPEN_FILES; default ${DEFAULT-VALUE}; 0 opens each per response).")
+    @Option(names = "--max-open-files", defaultValue = "${env:HOLDFAST_MAX_OPEN_FILES:-2000}",
+            description = "File descriptors for verified blob files kept open between responses (one per file and I/O thread), so a response costs one sendfile and no open or close (env HOLDFAST_MAX_OPEN_FILES; default ${DEFAULT-VALUE}; 0 opens the file per response).")
     int maxOpenFiles;
 
     @Option(names = "--entry-cache-control", defaultValue = "${env:HOLDFAST_ENTRY_CACHE_CONTROL:-no-cache}",

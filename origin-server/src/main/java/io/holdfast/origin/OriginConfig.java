@@ -21,7 +21,8 @@ import java.util.Optional;
  * @param maxCachedBlobBytes   blobs larger than this are sent zero-copy from local files (or streamed), never cached whole
  * @param diskCacheDir         optional directory caching large blobs of remote stores (S3) as local files
  * @param diskCacheBytes       bound of that disk cache
- * @param maxOpenFiles         verified blob files kept open between responses (0: opened per response)
+ * @param maxOpenFiles         file descriptors held by verified blob files kept open between responses, one per file
+ *                             and I/O thread (0: each response opens its file)
  * @param entryCacheControl    Cache-Control of entry points (revalidated so a promote is seen at once)
  * @param notFoundCacheControl Cache-Control of 404 answers (a CDN must not keep them long)
  * @param accessLog            one line per request on the {@code holdfast.access} logger
@@ -109,7 +110,7 @@ public record OriginConfig(String bind, int port, String adminBind, int adminPor
         private long maxCachedBlobBytes = 64L << 10;
         private Optional<Path> diskCacheDir = Optional.empty();
         private long diskCacheBytes = 1L << 30;
-        private int maxOpenFiles = 1000;
+        private int maxOpenFiles = 2000;
         private String entryCacheControl = "no-cache";
         private String notFoundCacheControl = "no-store";
         private boolean accessLog = true;

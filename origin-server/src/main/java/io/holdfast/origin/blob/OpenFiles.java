@@ -23,8 +23,9 @@ import org.xnio.IoUtils;
  * once per {@code recheck}, so a file replaced or changed behind the store's back is verified again within that
  * time. A file stays open while a response still sends from it, even after it left the cache (reference counted).
  *
- * <p>A file is opened once per I/O thread: {@code FileChannel.transferTo} takes the channel's locks on every call, and
- * two I/O threads sending one hot file through one channel queued on them (futex calls on every response).
+ * <p>A file is opened once per I/O thread, as nginx's workers each keep their own: {@code FileChannel.transferTo}
+ * takes the channel's locks on every call, and two I/O threads sending one hot file through one channel queued on
+ * them (futex calls on every response). The bound is in file descriptors, the figure a service's limit is set in.
  *
  * <p>A deleted file keeps its disk space until it leaves the cache: at the next check of its version, or after
  * {@code idle} without a request.
@@ -42,16 +43,17 @@ public final class OpenFiles {
     }
 
     /**
-     * @param maxOpen         most files held open at once (0: every response opens and closes its file, on a worker
-     *                        thread)
+     * @param maxDescriptors  most file descriptors held at once, {@code channelsPerFile} per file (below that, every
+     *                        response opens and closes its file)
      * @param channelsPerFile how many times each file is opened: one per thread that sends files
      */
-    public OpenFiles(int maxOpen, int channelsPerFile, Duration recheck, Duration idle, Clock clock) {
+    public OpenFiles(int maxDescriptors, int channelsPerFile, Duration recheck, Duration idle, Clock clock) {
         this.channelsPerFile = Math.max(1, channelsPerFile);
         this.clock = clock;
         this.recheckMillis = recheck.toMillis();
         // Removal runs on the calling thread, so an evicted file is closed at once, not by a background task.
-        this.handles = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxOpen).expireAfterAccess(idle)
+        this.handles = Caffeine.newBuilder().executor(Runnable::run).maximumWeight(maxDescriptors)
+                .weigher((Path p, Handle h) -> h.channels.length).expireAfterAccess(idle)
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .removalListener((Path p, Handle h, RemovalCause cause) -> h.release())
                 .build();

@@ -44,9 +44,9 @@ class BlobReaderTest {
         Files.write(file, bytes);
     }
 
-    /** A reader without a memory cache, holding at most {@code maxOpen} files open. */
-    private BlobReader reader(int maxOpen) {
-        OpenFiles openFiles = new OpenFiles(maxOpen, 2, Duration.ofSeconds(1), Duration.ofMinutes(1), Clock.systemUTC());
+    /** A reader without a memory cache, holding files open in at most {@code maxDescriptors} descriptors. */
+    private BlobReader reader(int maxDescriptors) {
+        OpenFiles openFiles = new OpenFiles(maxDescriptors, 2, Duration.ofSeconds(1), Duration.ofMinutes(1), Clock.systemUTC());
         return new BlobReader(fs, 0, 0, openFiles, null, new OriginMetrics(new SimpleMeterRegistry()));
     }
 

@@ -17,6 +17,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,6 +100,18 @@ class OpenFilesTest {
         try (OpenFiles.Lease l = files.lease(f)) {
             assertSame(newer, l.channel());
         }
+    }
+
+    @Test
+    void theBoundIsInDescriptorsOnePerFileAndThread() throws IOException {
+        OpenFiles files = new OpenFiles(4, 2, RECHECK, Duration.ofMinutes(1), clock);
+        List<FileChannel> channels = new ArrayList<>();
+        for (String name : List.of("a", "b", "c")) {
+            channels.add(hold(files, write(name, name)));
+        }
+        files.cleanUp();
+        assertEquals(2, files.size(), "4 descriptors hold 2 files opened twice each");
+        assertEquals(1, channels.stream().filter(c -> !c.isOpen()).count(), "the third file's channels are closed");
     }
 
     @Test
