@@ -99,10 +99,12 @@ public final class BlobReader {
             return null;
         }
         Optional<Path> local = store.localPath(rep.blobKey);
-        Path file = local.isPresent() ? local.get() : disk == null ? null : disk.present(rep);
-        OpenFiles.Lease held = file == null ? null : openFiles.lease(file);
-        if (held == null && local.isPresent()) {
-            held = reopenVerified(file);
+        OpenFiles.Lease held;
+        if (local.isPresent()) {
+            held = heldOrHashedBefore(local.get());
+        } else {
+            Path file = disk == null ? null : disk.present(rep);
+            held = file == null ? null : openFiles.lease(file);
         }
         if (held != null && held.size() != rep.size) {
             held.close(); // a manifest that gives the blob another size: open() answers 502
@@ -111,8 +113,15 @@ public final class BlobReader {
         return held;
     }
 
-    /** Opens again a file hashed before at its current version (a stat and the opens, no reading), else null. */
-    private OpenFiles.Lease reopenVerified(Path file) {
+    /**
+     * A filesystem store's file held open, or else opened again if it was hashed before at its current version (a
+     * stat and the opens, no reading); null when it needs hashing or is unreadable.
+     */
+    private OpenFiles.Lease heldOrHashedBefore(Path file) {
+        OpenFiles.Lease held = openFiles.lease(file);
+        if (held != null) {
+            return held;
+        }
         try {
             BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
             if (OpenFiles.versionOf(attrs).equals(verifiedFiles.getIfPresent(file))) {
@@ -236,7 +245,7 @@ public final class BlobReader {
 
     /** The open file of a filesystem store's blob, hashed unless this version of it was hashed before. */
     private OpenFiles.Lease verifiedFile(Representation rep, Path file) {
-        OpenFiles.Lease held = openFiles.lease(file);
+        OpenFiles.Lease held = heldOrHashedBefore(file);
         if (held != null) {
             return ofSize(rep, held);
         }
@@ -251,11 +260,7 @@ public final class BlobReader {
         if (attrs.size() != rep.size) {
             throw corrupt(rep, "size " + attrs.size() + " instead of " + rep.size);
         }
-        String version = OpenFiles.versionOf(attrs);
         try {
-            if (version.equals(verifiedFiles.getIfPresent(file))) {
-                return openFiles.open(file, attrs, ch -> { });
-            }
             OpenFiles.Lease lease = openFiles.open(file, attrs, ch -> {
                 MessageDigest sha = sha();
                 ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(1 << 20, Math.max(1, rep.size)));
@@ -266,7 +271,7 @@ public final class BlobReader {
                 }
                 check(rep, sha.digest());
             });
-            verifiedFiles.put(file, version);
+            verifiedFiles.put(file, OpenFiles.versionOf(attrs));
             return lease;
         } catch (NoSuchFileException e) {
             throw missing(rep);
