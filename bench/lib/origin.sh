@@ -19,7 +19,18 @@ WRK_CONNS=${BENCH_WRK_CONNS:-64}
 WRK_SECONDS=${BENCH_WRK_SECONDS:-10}
 WRK_WARMUP=${BENCH_WRK_WARMUP:-5}
 WRK_HOST=${BENCH_WRK_HOST:-origin.bench.test}
-NGINX_WORKERS=${BENCH_NGINX_WORKERS:-2}
+# BENCH_PIN=SERVER_CPUS:CLIENT_CPUS (taskset lists, e.g. 0:1) runs every server on the first CPUs and wrk on the
+# others, so that client and server stop taking each other's time slices; nginx then gets one worker per server CPU
+# and the JVM sizes its I/O threads to the CPUs it may use. Unset: no pinning, nginx with 2 workers.
+PIN=${BENCH_PIN:-}
+SERVER_RUN=() CLIENT_RUN=()
+if [ -n "$PIN" ]; then
+  [[ $PIN == *:* ]] || die "BENCH_PIN=$PIN: use SERVER_CPUS:CLIENT_CPUS, e.g. 0:1"
+  SERVER_RUN=(taskset -c "${PIN%%:*}")
+  CLIENT_RUN=(taskset -c "${PIN#*:}")
+fi
+pinned_cpus() { [ -n "$PIN" ] && taskset -c "${PIN%%:*}" nproc || echo 2; }
+NGINX_WORKERS=${BENCH_NGINX_WORKERS:-$(pinned_cpus)}
 ORIGIN_CASES=(${BENCH_ORIGIN_CASES:-1k 10k-gzip 100k 5m 304})
 
 origin_data() {
@@ -81,7 +92,7 @@ http {
 }
 EOF
   mkdir -p "$PART_DIR/nginx/tmp"
-  start_bg nginx "$PART_DIR/logs/nginx.log" /usr/sbin/nginx -p "$PART_DIR/nginx" -c "$PART_DIR/nginx/nginx.conf"
+  start_bg nginx "$PART_DIR/logs/nginx.log" "${SERVER_RUN[@]}" /usr/sbin/nginx -p "$PART_DIR/nginx" -c "$PART_DIR/nginx/nginx.conf"
   NGINX_PID=$LAST_PID
   NGINX_URL="http://127.0.0.1:$port"
   wait_http "$NGINX_URL/index.html" "$NGINX_PID" 20 || die "nginx did not start (see $PART_DIR/logs/)"
@@ -93,7 +104,7 @@ origin_start() {
   shift 2
   port=$(free_port)
   admin=$(free_port)
-  start_bg "origin-$name" "$PART_DIR/logs/origin-$name.log" "$HOLDFAST" serve --store "$store" --port "$port" \
+  start_bg "origin-$name" "$PART_DIR/logs/origin-$name.log" "${SERVER_RUN[@]}" "$HOLDFAST" serve --store "$store" --port "$port" \
     --admin-port "$admin" --no-access-log "$@"
   local pid=$LAST_PID
   wait_http "http://127.0.0.1:$port/" "$pid" 60 || { log "origin $name did not start (see $PART_DIR/logs/origin-$name.log)"; return 1; }
@@ -150,7 +161,7 @@ origin_check() {
 wrk_warm() {
   local hdr
   hdr=$(case_header "$1" "$2")
-  wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -H "Host: $WRK_HOST" ${hdr:+-H "$hdr"} -d"${WRK_WARMUP}s" \
+  "${CLIENT_RUN[@]}" wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -H "Host: $WRK_HOST" ${hdr:+-H "$hdr"} -d"${WRK_WARMUP}s" \
     "$(side_url "$1")$(case_path "$1" "$2")" >/dev/null 2>&1 || true
 }
 
@@ -162,7 +173,7 @@ wrk_case() {
   pid=$(side_pid "$side")
   local args=(-t"$WRK_THREADS" -c"$WRK_CONNS" --latency -s "$ROOT/bench/wrk/report.lua" -H "Host: $WRK_HOST")
   [ -n "$hdr" ] && args+=(-H "$hdr")
-  wrk "${args[@]}" -d"${WRK_WARMUP}s" "$url" >/dev/null 2>&1 || true
+  "${CLIENT_RUN[@]}" wrk "${args[@]}" -d"${WRK_WARMUP}s" "$url" >/dev/null 2>&1 || true
   local rssf="$PART_DIR/logs/rss.tmp"
   : >"$rssf"
   (
@@ -178,7 +189,7 @@ wrk_case() {
   local sampler=$!
   local outf="$PART_DIR/logs/wrk-$side-$case.txt"
   echo "### $(date -u +%FT%TZ) wrk ${args[*]} -d${WRK_SECONDS}s $url" >>"$outf"
-  timeout 120 wrk "${args[@]}" -d"${WRK_SECONDS}s" "$url" >"$outf.last" 2>&1 || true
+  timeout 120 "${CLIENT_RUN[@]}" wrk "${args[@]}" -d"${WRK_SECONDS}s" "$url" >"$outf.last" 2>&1 || true
   wait "$sampler" 2>/dev/null || true
   cat "$outf.last" >>"$outf"
   local line
@@ -248,7 +259,7 @@ bench_origin() {
 
 summarize_origin() {
   local case
-  local note="wrk -t$WRK_THREADS -c$WRK_CONNS -d${WRK_SECONDS}s (warm-up ${WRK_WARMUP}s), Host: $WRK_HOST, nginx $NGINX_WORKERS workers"
+  local note="wrk -t$WRK_THREADS -c$WRK_CONNS -d${WRK_SECONDS}s (warm-up ${WRK_WARMUP}s), Host: $WRK_HOST, nginx $NGINX_WORKERS workers${PIN:+, servers on CPUs ${PIN%%:*} and wrk on ${PIN#*:} (BENCH_PIN=$PIN)}"
   for case in "${ORIGIN_CASES[@]}"; do
     local target=1.0 metric=req_s unit=req/s
     if [ "$case" = 5m ]; then

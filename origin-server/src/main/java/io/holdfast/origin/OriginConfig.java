@@ -121,7 +121,9 @@ public record OriginConfig(String bind, int port, String adminBind, int adminPor
         private Duration missLookupInterval = Duration.ofSeconds(1);
         private Duration missWaitTimeout = Duration.ofSeconds(5);
         private Duration drainTimeout = Duration.ofSeconds(30);
-        private int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        // One per CPU, as nginx's "worker_processes auto": on one CPU, a second I/O thread only takes turns with the
+        // first, and a request waits out the other's time slice (p99 of 1 KiB 4.9 ms against 8.5 ms, one CPU).
+        private int ioThreads = Runtime.getRuntime().availableProcessors();
         private int workerThreads = 8 * Math.max(2, Runtime.getRuntime().availableProcessors());
         private Duration requestParseTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ofSeconds(60);
