@@ -143,6 +143,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Largest request head accepted (env HOLDFAST_MAX_HEADER_SIZE; default ${DEFAULT-VALUE}).")
     long maxHeaderSize;
 
+    @Option(names = "--send-buffer", converter = Units.Size.class, defaultValue = "${env:HOLDFAST_SEND_BUFFER:-1m}",
+            description = "Socket send buffer asked for each connection (the kernel doubles it); 0 leaves it to the kernel's autotuning, for long, fast paths to the CDN (env HOLDFAST_SEND_BUFFER; default ${DEFAULT-VALUE}).")
+    long sendBuffer;
+
     @Override
     public Integer call() throws Exception {
         config(); // flags checked before the store is opened
@@ -212,6 +216,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxHeaderSize > Integer.MAX_VALUE) {
             throw new HoldfastException(ErrorKind.USAGE, "--max-header-size " + maxHeaderSize + " is too large");
         }
+        if (sendBuffer > Integer.MAX_VALUE / 2) {
+            throw new HoldfastException(ErrorKind.USAGE, "--send-buffer " + sendBuffer + " is too large");
+        }
         OriginConfig.Builder b = OriginConfig.builder().bind(bind).port(port).adminPort(adminPort)
                 .channel(ChannelName.of(channel)).corsOrigins(origins).cacheBytes(cacheBytes)
                 .maxCachedBlobBytes(maxCachedBlob).diskCacheDir(Optional.ofNullable(diskCacheDir))
@@ -219,7 +226,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .notFoundCacheControl(notFoundCacheControl).accessLog(!noAccessLog).accessReport(!noAccessReport)
                 .accessReportInterval(accessReportInterval).refreshInterval(refreshInterval)
                 .missLookupInterval(missLookupInterval).drainTimeout(drainTimeout)
-                .requestParseTimeout(requestTimeout).idleTimeout(idleTimeout).maxHeaderSize((int) maxHeaderSize);
+                .requestParseTimeout(requestTimeout).idleTimeout(idleTimeout).maxHeaderSize((int) maxHeaderSize)
+                .sendBuffer((int) sendBuffer);
         if (adminBind != null && !adminBind.isBlank()) {
             b.adminBind(adminBind);
         }

@@ -141,7 +141,7 @@ public final class OriginServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the origin's I/O threads", e);
         }
-        this.server = Undertow.builder()
+        Undertow.Builder builder = Undertow.builder()
                 .addHttpListener(config.port(), config.bind())
                 .setWorker(worker)
                 .setServerOption(UndertowOptions.DECODE_URL, false)
@@ -157,8 +157,11 @@ public final class OriginServer implements AutoCloseable {
                 .setSocketOption(Options.WRITE_TIMEOUT, millis(config.idleTimeout()))
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .setSocketOption(Options.BACKLOG, 1024)
-                .setHandler(drain)
-                .build();
+                .setHandler(drain);
+        if (config.sendBuffer() > 0) {
+            builder.setSocketOption(Options.SEND_BUFFER, config.sendBuffer());
+        }
+        this.server = builder.build();
         this.admin = Undertow.builder()
                 .addHttpListener(config.adminPort(), config.adminBind())
                 .setIoThreads(1)
