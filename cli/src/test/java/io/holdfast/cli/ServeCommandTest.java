@@ -91,6 +91,11 @@ class ServeCommandTest {
         assertEquals(2, code);
         assertTrue(err.toString().contains("'lots' is not a size"), err.toString());
         err = new StringWriter();
+        code = Main.run(new String[] {"serve", "--store", dir.toString(), "--send-buffer", "2g"},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("--send-buffer 2147483648 is too large"), err.toString());
+        err = new StringWriter();
         code = Main.run(new String[] {"serve", "--store", dir.resolve("missing").toString(), "--port", "0", "--admin-port", "0"},
                 new PrintWriter(new StringWriter()), new PrintWriter(err));
         assertEquals(6, code, err.toString());
