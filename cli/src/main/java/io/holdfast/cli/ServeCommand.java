@@ -206,18 +206,20 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A size flag's value, which must be at most {@code max}. */
+    private static int intSize(String flag, long value, int max) {
+        if (value > max) {
+            throw new HoldfastException(ErrorKind.USAGE, flag + " " + value + " is too large: at most " + max + " bytes");
+        }
+        return (int) value;
+    }
+
     OriginConfig config() {
         List<String> origins = new ArrayList<>();
         for (String o : corsOrigins) {
             if (!o.isBlank() && !o.trim().equalsIgnoreCase("none")) {
                 origins.add(o.trim());
             }
-        }
-        if (maxHeaderSize > Integer.MAX_VALUE) {
-            throw new HoldfastException(ErrorKind.USAGE, "--max-header-size " + maxHeaderSize + " is too large");
-        }
-        if (sendBuffer > Integer.MAX_VALUE / 2) {
-            throw new HoldfastException(ErrorKind.USAGE, "--send-buffer " + sendBuffer + " is too large");
         }
         OriginConfig.Builder b = OriginConfig.builder().bind(bind).port(port).adminPort(adminPort)
                 .channel(ChannelName.of(channel)).corsOrigins(origins).cacheBytes(cacheBytes)
@@ -226,8 +228,9 @@ public final class ServeCommand implements Callable<Integer> {
                 .notFoundCacheControl(notFoundCacheControl).accessLog(!noAccessLog).accessReport(!noAccessReport)
                 .accessReportInterval(accessReportInterval).refreshInterval(refreshInterval)
                 .missLookupInterval(missLookupInterval).drainTimeout(drainTimeout)
-                .requestParseTimeout(requestTimeout).idleTimeout(idleTimeout).maxHeaderSize((int) maxHeaderSize)
-                .sendBuffer((int) sendBuffer);
+                .requestParseTimeout(requestTimeout).idleTimeout(idleTimeout)
+                .maxHeaderSize(intSize("--max-header-size", maxHeaderSize, Integer.MAX_VALUE))
+                .sendBuffer(intSize("--send-buffer", sendBuffer, Integer.MAX_VALUE / 2)); // the kernel doubles it
         if (adminBind != null && !adminBind.isBlank()) {
             b.adminBind(adminBind);
         }

@@ -133,10 +133,6 @@ public final class OriginServer implements AutoCloseable {
                     .set(Options.WORKER_IO_THREADS, config.ioThreads())
                     .set(Options.WORKER_TASK_CORE_THREADS, config.workerThreads())
                     .set(Options.WORKER_TASK_MAX_THREADS, config.workerThreads())
-                    .set(Options.CONNECTION_HIGH_WATER, 1_000_000)
-                    .set(Options.CONNECTION_LOW_WATER, 1_000_000)
-                    .set(Options.TCP_NODELAY, true)
-                    .set(Options.CORK, true)
                     .getMap());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the origin's I/O threads", e);
@@ -157,6 +153,8 @@ public final class OriginServer implements AutoCloseable {
                 .setSocketOption(Options.WRITE_TIMEOUT, millis(config.idleTimeout()))
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .setSocketOption(Options.BACKLOG, 1024)
+                // Small answers go out at once; FileRangeSender turns Nagle on for the length of a large body.
+                .setSocketOption(Options.TCP_NODELAY, true)
                 .setHandler(drain);
         if (config.sendBuffer() > 0) {
             builder.setSocketOption(Options.SEND_BUFFER, config.sendBuffer());

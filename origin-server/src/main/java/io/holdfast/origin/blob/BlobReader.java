@@ -124,13 +124,18 @@ public final class BlobReader {
         }
         try {
             BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-            if (OpenFiles.versionOf(attrs).equals(verifiedFiles.getIfPresent(file))) {
-                return openFiles.open(file, attrs, ch -> { });
+            if (hashedBefore(file, attrs)) {
+                return openFiles.open(file, attrs, OpenFiles.ContentCheck.CHECKED_BEFORE);
             }
         } catch (IOException e) {
             // open() finds out what is wrong
         }
         return null;
+    }
+
+    /** True when this version of the file was hashed and matched before. */
+    private boolean hashedBefore(Path file, BasicFileAttributes attrs) {
+        return OpenFiles.versionOf(attrs).equals(verifiedFiles.getIfPresent(file));
     }
 
     /** True when the representation is small enough to be served from memory once loaded. */
@@ -243,9 +248,12 @@ public final class BlobReader {
         return buf.asReadOnlyBuffer();
     }
 
-    /** The open file of a filesystem store's blob, hashed unless this version of it was hashed before. */
+    /**
+     * The open file of a filesystem store's blob, hashed unless this version of it was hashed before (one stat, and
+     * none at all when it is held open).
+     */
     private OpenFiles.Lease verifiedFile(Representation rep, Path file) {
-        OpenFiles.Lease held = heldOrHashedBefore(file);
+        OpenFiles.Lease held = openFiles.lease(file);
         if (held != null) {
             return ofSize(rep, held);
         }
@@ -260,17 +268,18 @@ public final class BlobReader {
         if (attrs.size() != rep.size) {
             throw corrupt(rep, "size " + attrs.size() + " instead of " + rep.size);
         }
+        OpenFiles.ContentCheck check = hashedBefore(file, attrs) ? OpenFiles.ContentCheck.CHECKED_BEFORE : ch -> {
+            MessageDigest sha = sha();
+            ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(1 << 20, Math.max(1, rep.size)));
+            while (ch.read(chunk) >= 0) {
+                chunk.flip();
+                sha.update(chunk);
+                chunk.clear();
+            }
+            check(rep, sha.digest());
+        };
         try {
-            OpenFiles.Lease lease = openFiles.open(file, attrs, ch -> {
-                MessageDigest sha = sha();
-                ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(1 << 20, Math.max(1, rep.size)));
-                while (ch.read(chunk) >= 0) {
-                    chunk.flip();
-                    sha.update(chunk);
-                    chunk.clear();
-                }
-                check(rep, sha.digest());
-            });
+            OpenFiles.Lease lease = openFiles.open(file, attrs, check);
             verifiedFiles.put(file, OpenFiles.versionOf(attrs));
             return lease;
         } catch (NoSuchFileException e) {
@@ -290,7 +299,7 @@ public final class BlobReader {
             }
             try {
                 BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-                return ofSize(rep, openFiles.open(file, attrs, ch -> { })); // verified when it was downloaded
+                return ofSize(rep, openFiles.open(file, attrs, OpenFiles.ContentCheck.CHECKED_BEFORE)); // when downloaded
             } catch (NoSuchFileException e) {
                 // evicted between the lookup and the open: the next lookup downloads it again
             } catch (IOException e) {
